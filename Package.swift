@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Frontdesk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "frontdesk", targets: ["frontdesk"]),
+        .library(name: "FrontdeskEngine", targets: ["FrontdeskEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // System libraries (module maps only; the `link` line is enough).
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+
+        // Value types shared by every target; no dependencies.
+        .target(name: "FrontdeskCore"),
+        // Reading a bot folder: YAML, versions, diagnostics.
+        .target(name: "FrontdeskBotFormat", dependencies: [
+            "FrontdeskCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Normalisation, stemming, language detection, features, classifier.
+        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer"]),
+        // The pure dialogue transition.
+        .target(name: "FrontdeskDialogue", dependencies: ["FrontdeskCore"]),
+        // The SQLite file: migrations, model cache.
+        .target(name: "FrontdeskStore", dependencies: [
+            "FrontdeskCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The façade wiring the above for one message; reply rendering.
+        .target(name: "FrontdeskEngine", dependencies: [
+            "FrontdeskCore", "FrontdeskBotFormat", "FrontdeskUnderstanding",
+            "FrontdeskDialogue", "FrontdeskStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The only target that touches the terminal and stdin/stdout.
+        .executableTarget(name: "frontdesk", dependencies: [
+            "FrontdeskEngine", "FrontdeskUnderstanding", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "FrontdeskUnderstandingTests", dependencies: ["FrontdeskUnderstanding"]),
+        .testTarget(name: "FrontdeskBotFormatTests", dependencies: ["FrontdeskBotFormat"]),
+        .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
+        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
+        // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).
+        .testTarget(name: "FrontdeskCLITests", dependencies: [], exclude: ["Fixtures"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

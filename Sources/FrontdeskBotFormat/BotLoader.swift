@@ -1,0 +1,130 @@
+import Foundation
+import FrontdeskCore
+import Yams
+
+/// A bot read from its folder, with the warnings found on the way.
+public struct LoadedBot: Sendable {
+    public let bot: Bot
+    public let warnings: [Diagnostic]
+    /// The files read, as display paths (`intents/billing.yaml`), settings first.
+    public let files: [String]
+}
+
+/// Reads a bot folder (format v1): `bot.yaml` with the settings and `*.yaml` intent files.
+///
+/// Every problem in every file is collected; loading fails with one `FrontdeskError`
+/// (code `invalid_bot`) whose diagnostics list them all, in file and line order.
+public enum BotLoader {
+    public static let formatVersion = 1
+    public static let settingsFileName = "bot.yaml"
+
+    public static func load(directory: String) throws(FrontdeskError) -> LoadedBot {
+        let dir = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw FrontdeskError(.invalidBot, "\(dir): error: no bot folder here (expected a folder with \(settingsFileName) and intent files)",
+                                 diagnostics: [Diagnostic(.error, at: SourceLocation(file: dir, line: 1, column: 1), "no bot folder here (expected a folder with \(settingsFileName) and intent files)")])
+        }
+        let intentFiles = yamlFiles(in: dir).filter { $0 != settingsFileName }
+
+        var diagnostics: [Diagnostic] = []
+        let settingsPath = "\(dir)/\(settingsFileName)"
+        var settings: Settings?
+        if let file = readFile(settingsPath, into: &diagnostics) {
+            settings = SettingsReader(file: file).read()
+            diagnostics += file.diagnostics
+        } else if !FileManager.default.fileExists(atPath: settingsPath) {
+            diagnostics.removeAll { $0.location.file == settingsPath }
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: settingsPath, line: 1, column: 1),
+                                          "missing bot settings file (name, languages, thresholds, replies)"))
+        }
+
+        var intents: [Intent] = []
+        var firstDefinition: [IntentName: SourceLocation] = [:]
+        for relative in intentFiles {
+            guard let file = readFile("\(dir)/\(relative)", into: &diagnostics) else { continue }
+            let reader = IntentReader(file: file, settings: settings)
+            for intent in reader.read() {
+                if let first = firstDefinition[intent.name] {
+                    file.error("duplicate intent '\(intent.name)' (first defined at \(first))", at: intent.location ?? file.location(nil))
+                    continue
+                }
+                firstDefinition[intent.name] = intent.location
+                intents.append(intent)
+            }
+            diagnostics += file.diagnostics
+        }
+        if intents.isEmpty, settings != nil, !diagnostics.contains(where: { $0.severity == .error }) {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: settingsPath, line: 1, column: 1),
+                                          "the bot has no intents: add an intent file (*.yaml) next to \(settingsFileName)"))
+        }
+
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty, let settings else {
+            let count = errors.count
+            throw FrontdeskError(.invalidBot, "the bot in \(dir) has \(count) error\(count == 1 ? "" : "s")", diagnostics: diagnostics)
+        }
+        let bot = Bot(
+            name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
+            variables: settings.variables, builtinReplies: settings.replies, intents: intents)
+        return LoadedBot(bot: bot, warnings: diagnostics, files: [settingsPath] + intentFiles.map { "\(dir)/\($0)" })
+    }
+
+    /// `*.yaml` and `*.yml` files below `dir`, as sorted relative paths.
+    static func yamlFiles(in dir: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: dir) else { return [] }
+        var files: [String] = []
+        while let path = enumerator.nextObject() as? String {
+            if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    static func readFile(_ path: String, into diagnostics: inout [Diagnostic]) -> SourceFile? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
+            return nil
+        }
+        if let invalid = firstInvalidUTF8(in: data) {
+            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: invalid.line, column: invalid.column),
+                                          "the file is not valid UTF-8 (save it as UTF-8)"))
+            return nil
+        }
+        return SourceFile(path: path, text: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// The line and column of the first byte that is not valid UTF-8, if any.
+public func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int)? {
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    var line = 1, column = 1
+    while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue(let scalar):
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        case .emptyInput:
+            return nil
+        case .error:
+            return (line, column)
+        }
+    }
+}
+
+/// Bot settings as read from `bot.yaml`.
+struct Settings {
+    var name: String
+    var languages: [LanguageCode]
+    var thresholds: Thresholds
+    var variables: [String: String]
+    var replies: BuiltinReplies
+
+    var placeholders: Set<String> { Set(variables.keys).union(Bot.builtinPlaceholders) }
+}

@@ -1,0 +1,25 @@
+import FrontdeskCore
+
+/// Built-in replies for English and German, used when `bot.yaml` does not set its own.
+enum DefaultReplies {
+    static let disclosure = make([
+        "en": ["Hi, I'm {bot_name}, an automated assistant (a bot, not a human). You can ask for a human at any time."],
+        "de": ["Hallo, ich bin {bot_name}, ein automatischer Assistent (ein Bot, kein Mensch). Sie können jederzeit nach einem Menschen fragen."],
+    ])
+    static let fallback = make([
+        "en": ["Sorry, I didn't understand that. Could you say it in other words?"],
+        "de": ["Entschuldigung, das habe ich nicht verstanden. Können Sie es anders formulieren?"],
+    ])
+    static let didYouMean = make([
+        "en": ["Did you mean \u{201C}{option_1}\u{201D} or \u{201C}{option_2}\u{201D}?"],
+        "de": ["Meinten Sie \u{201E}{option_1}\u{201C} oder \u{201E}{option_2}\u{201C}?"],
+    ])
+    static let rephrase = make([
+        "en": ["All right. Could you tell me in other words what you need?"],
+        "de": ["Alles klar. Können Sie mir mit anderen Worten sagen, worum es geht?"],
+    ])
+
+    private static func make(_ texts: [LanguageCode: [String]]) -> Variations {
+        texts.mapValues { $0.compactMap { try? ReplyTemplate(parsing: $0) } }
+    }
+}

@@ -1,0 +1,171 @@
+import FrontdeskCore
+import Yams
+
+/// Reads `bot.yaml`.
+struct SettingsReader {
+    let file: SourceFile
+
+    func read() -> Settings? {
+        guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
+        file.checkKeys(root, allowed: ["version", "name", "languages", "thresholds", "variables", "replies"], in: "bot settings")
+
+        var name: String?
+        if let node = root["name"] {
+            name = file.string(node, "'name'")
+            if name?.isEmpty == true { file.error("'name' must not be empty", at: node) }
+        } else {
+            file.error("missing 'name' (the bot's name, shown to customers)", at: file.location(root.mark))
+        }
+
+        var languages: [LanguageCode] = []
+        if let node = root["languages"] {
+            for item in file.sequence(node, "'languages'") ?? [] {
+                guard let text = file.string(item, "a language") else { continue }
+                guard LanguageCode.isWellFormed(text) else {
+                    file.error("'\(text)' is not a language code (use ISO 639-1 codes such as en, de)", at: item)
+                    continue
+                }
+                let code = LanguageCode(text)
+                if languages.contains(code) {
+                    file.error("language '\(code)' is listed twice", at: item)
+                } else {
+                    languages.append(code)
+                }
+            }
+            if languages.isEmpty, node.sequence?.isEmpty == true {
+                file.error("'languages' must list at least one language", at: node)
+            }
+        } else {
+            file.error("missing 'languages' (for example `languages: [en, de]`; the first is the default)", at: file.location(root.mark))
+        }
+
+        var thresholds = Thresholds()
+        if let node = root["thresholds"], let mapping = file.mapping(node, "'thresholds'") {
+            file.checkKeys(mapping, allowed: ["confidence", "ambiguity"], in: "'thresholds'")
+            if let n = mapping["confidence"], let v = file.number(n, "'confidence'", range: 0...1) {
+                thresholds.confidence = v
+            }
+            if let n = mapping["ambiguity"], let v = file.number(n, "'ambiguity'", range: 0...1) {
+                thresholds.ambiguity = v
+            }
+        }
+
+        var variables: [String: String] = [:]
+        if let node = root["variables"], let mapping = file.mapping(node, "'variables'") {
+            for (key, value) in mapping {
+                guard let k = key.string, let v = file.string(value, "variable '\(key.string ?? "")'") else { continue }
+                if Bot.builtinPlaceholders.contains(k) {
+                    file.error("'\(k)' is a built-in placeholder and cannot be a variable", at: key)
+                }
+                variables[k] = v
+            }
+        }
+
+        let placeholders = Set(variables.keys).union(Bot.builtinPlaceholders)
+        var replies = BuiltinReplies(disclosure: [:], fallback: [:], didYouMean: [:], rephrase: [:])
+        let repliesMapping = root["replies"].flatMap { file.mapping($0, "'replies'") }
+        if let repliesMapping {
+            file.checkKeys(repliesMapping, allowed: ["disclosure", "fallback", "did_you_mean", "rephrase"], in: "'replies'")
+        }
+        func builtin(_ key: String, extra: Set<String> = [], required: Set<String> = [], defaults: Variations) -> Variations {
+            var variations: Variations = [:]
+            if let node = repliesMapping?[key] {
+                variations = VariationsReader(file: file, languages: languages, placeholders: placeholders.union(extra))
+                    .read(node, what: "'\(key)'")
+                for (_, templates) in variations {
+                    for template in templates {
+                        let used = Set(template.placeholders.map(\.name))
+                        for missing in required.subtracting(used).sorted() {
+                            file.error("'\(key)' replies must contain {\(missing)}", at: template.location ?? file.location(node.mark))
+                        }
+                    }
+                }
+            }
+            for language in languages where variations[language] == nil {
+                if let fallback = defaults[language] {
+                    variations[language] = fallback
+                } else {
+                    let at = file.keyNode(repliesMapping ?? root, key).map { file.location(of: $0) } ?? file.location(root.mark)
+                    file.error("missing '\(key)' reply for language '\(language)' (there is no built-in one for it)", at: at)
+                }
+            }
+            return variations
+        }
+        replies.disclosure = builtin("disclosure", defaults: DefaultReplies.disclosure)
+        replies.fallback = builtin("fallback", defaults: DefaultReplies.fallback)
+        replies.didYouMean = builtin("did_you_mean", extra: ["option_1", "option_2"], required: ["option_1", "option_2"], defaults: DefaultReplies.didYouMean)
+        replies.rephrase = builtin("rephrase", defaults: DefaultReplies.rephrase)
+
+        guard let name, !languages.isEmpty else { return nil }
+        return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies)
+    }
+}
+
+func checkVersion(_ root: Node.Mapping, in file: SourceFile) -> Bool {
+    let expected = BotLoader.formatVersion
+    guard let node = root["version"] else {
+        file.error("missing format version: add `version: \(expected)` at the top of the file", at: file.location(root.mark))
+        return false
+    }
+    guard node.int == expected else {
+        file.error("unsupported format version '\(node.string ?? node.kindName)' (this Frontdesk reads version \(expected))", at: node)
+        return false
+    }
+    return true
+}
+
+/// Reads `{language: [reply, ...]}` mappings and checks languages and placeholders.
+struct VariationsReader {
+    let file: SourceFile
+    /// Declared languages; empty when the settings could not be read (then not checked).
+    let languages: [LanguageCode]
+    /// Known placeholders; `nil` when not checked.
+    let placeholders: Set<String>?
+
+    func read(_ node: Node, what: String) -> Variations {
+        guard let mapping = file.mapping(node, what) else { return [:] }
+        var result: Variations = [:]
+        for (key, value) in mapping {
+            guard let language = self.language(key) else { continue }
+            var templates: [ReplyTemplate] = []
+            for item in file.sequence(value, "\(what) in '\(language)'") ?? [] {
+                guard let text = file.string(item, "a reply") else { continue }
+                if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    file.error("empty reply", at: item)
+                    continue
+                }
+                let location = file.location(of: item)
+                do {
+                    let template = try ReplyTemplate(parsing: text, location: location)
+                    if let placeholders {
+                        for used in template.placeholders where !placeholders.contains(used.name) {
+                            file.error("unknown placeholder {\(used.name)}: nothing fills it (known: \(placeholders.sorted().joined(separator: ", ")))",
+                                       at: item, offset: used.offset)
+                        }
+                    }
+                    templates.append(template)
+                } catch {
+                    file.error(error.message, at: item, offset: error.offset)
+                }
+            }
+            result[language] = templates
+        }
+        return result
+    }
+
+    /// Reads a language key, reporting one the bot does not declare.
+    func language(_ key: Node) -> LanguageCode? {
+        guard let text = key.string, LanguageCode.isWellFormed(text) else {
+            file.error("'\(key.string ?? "")' is not a language code (use ISO 639-1 codes such as en, de)", at: key)
+            return nil
+        }
+        let code = LanguageCode(text)
+        if !languages.isEmpty, !languages.contains(code) {
+            file.error("language '\(code)' is not declared in \(BotLoader.settingsFileName) (languages: \(languages.map(\.rawValue).joined(separator: ", ")))", at: key)
+            return nil
+        }
+        return code
+    }
+}
+
+import Foundation

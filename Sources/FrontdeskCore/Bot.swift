@@ -1,0 +1,118 @@
+/// A bot as loaded from its folder: settings and intents. Immutable.
+public struct Bot: Sendable {
+    public var name: String
+    /// Declared languages; the first is the default.
+    public var languages: [LanguageCode]
+    public var thresholds: Thresholds
+    /// Trainer constants usable as `{placeholders}` in replies.
+    public var variables: [String: String]
+    public var builtinReplies: BuiltinReplies
+    public var intents: [Intent]
+
+    public init(
+        name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
+        variables: [String: String] = [:], builtinReplies: BuiltinReplies, intents: [Intent]
+    ) {
+        self.name = name
+        self.languages = languages
+        self.thresholds = thresholds
+        self.variables = variables
+        self.builtinReplies = builtinReplies
+        self.intents = intents
+    }
+
+    public var defaultLanguage: LanguageCode { languages.first ?? .english }
+
+    public func intent(named name: IntentName) -> Intent? {
+        intents.first { $0.name == name }
+    }
+
+    /// Training examples of one language, in file order.
+    public func trainingExamples(for language: LanguageCode) -> [(text: String, intent: IntentName)] {
+        intents.flatMap { intent in
+            (intent.examples[language] ?? []).map { (text: $0.text, intent: intent.name) }
+        }
+    }
+
+    /// Placeholders every reply can use: the variables and the built-in ones.
+    public var knownPlaceholders: Set<String> {
+        Set(variables.keys).union(Self.builtinPlaceholders)
+    }
+
+    public static let builtinPlaceholders: Set<String> = ["bot_name", "user_name"]
+}
+
+public struct Thresholds: Sendable, Hashable {
+    /// Below this confidence the bot gives its fallback reply.
+    public var confidence: Double
+    /// When the two best intents are closer than this, the bot asks "did you mean A or B?".
+    public var ambiguity: Double
+    public init(confidence: Double = 0.45, ambiguity: Double = 0.12) {
+        self.confidence = confidence
+        self.ambiguity = ambiguity
+    }
+}
+
+/// Reply variations per language; one is chosen per turn.
+public typealias Variations = [LanguageCode: [ReplyTemplate]]
+
+/// The replies the engine itself gives.
+public struct BuiltinReplies: Sendable {
+    /// First message of every conversation: says the customer talks to an automated assistant.
+    public var disclosure: Variations
+    /// When no intent is confident enough.
+    public var fallback: Variations
+    /// "Did you mean {option_1} or {option_2}?"
+    public var didYouMean: Variations
+    /// When the customer picked neither option.
+    public var rephrase: Variations
+
+    public init(disclosure: Variations, fallback: Variations, didYouMean: Variations, rephrase: Variations) {
+        self.disclosure = disclosure
+        self.fallback = fallback
+        self.didYouMean = didYouMean
+        self.rephrase = rephrase
+    }
+}
+
+public struct Intent: Sendable {
+    public struct Example: Sendable, Hashable {
+        public let text: String
+        public let location: SourceLocation?
+        public init(_ text: String, location: SourceLocation? = nil) {
+            self.text = text
+            self.location = location
+        }
+    }
+
+    public let name: IntentName
+    /// Short labels per language, shown as quick replies in "did you mean".
+    public var titles: [LanguageCode: String]
+    public var examples: [LanguageCode: [Example]]
+    public var replies: Variations
+    public let location: SourceLocation?
+
+    public init(
+        name: IntentName, titles: [LanguageCode: String] = [:], examples: [LanguageCode: [Example]],
+        replies: Variations, location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.titles = titles
+        self.examples = examples
+        self.replies = replies
+        self.location = location
+    }
+
+    /// The title in `language`, else in any language, else the name made readable.
+    public func title(in language: LanguageCode, fallback: LanguageCode) -> String {
+        titles[language] ?? titles[fallback]
+            ?? name.rawValue.replacingOccurrences(of: "_", with: " ").capitalizedFirst
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+    fileprivate func replacingOccurrences(of a: String, with b: String) -> String {
+        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

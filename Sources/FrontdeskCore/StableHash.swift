@@ -1,0 +1,51 @@
+/// FNV-1a, 64 bit: a hash that is the same on every run and machine (unlike `Hasher`),
+/// used for feature hashing and cache keys.
+public struct StableHasher: Sendable {
+    public private(set) var value: UInt64
+
+    public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    public init(seed: UInt64 = StableHasher.offsetBasis) { value = seed }
+
+    @inline(__always)
+    public mutating func combine(byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* Self.prime
+    }
+
+    @inline(__always)
+    public mutating func combine(_ word: UInt32) {
+        combine(byte: UInt8(truncatingIfNeeded: word))
+        combine(byte: UInt8(truncatingIfNeeded: word >> 8))
+        combine(byte: UInt8(truncatingIfNeeded: word >> 16))
+        combine(byte: UInt8(truncatingIfNeeded: word >> 24))
+    }
+
+    public mutating func combine(_ string: String) {
+        for byte in string.utf8 { combine(byte: byte) }
+        combine(byte: 0xff)  // separator: "ab","c" differs from "a","bc"
+    }
+
+    public mutating func combine(_ number: Int) {
+        var n = UInt64(bitPattern: Int64(number))
+        for _ in 0..<8 {
+            combine(byte: UInt8(truncatingIfNeeded: n))
+            n >>= 8
+        }
+    }
+
+    /// A 128-bit digest as 32 hex digits, from two differently seeded passes.
+    public static func hexDigest(_ parts: [String]) -> String {
+        var a = StableHasher()
+        var b = StableHasher(seed: 0x84222325_cbf29ce4)
+        for part in parts {
+            a.combine(part)
+            b.combine(part)
+        }
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return hex(a.value) + hex(b.value)
+    }
+}

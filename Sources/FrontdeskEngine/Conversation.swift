@@ -1,0 +1,103 @@
+import FrontdeskCore
+import FrontdeskDialogue
+
+/// One conversation with one customer.
+public struct Conversation: Sendable, Equatable {
+    public let id: String
+    /// The language replies are given in.
+    public var language: LanguageCode
+    /// Whether the caller fixed the language (then it is not detected from messages).
+    public var languageIsFixed: Bool
+    /// The number of messages the customer has sent so far.
+    public var turn: Int
+    public var state: DialogueState
+    /// The customer's name when the channel knows it; fills `{user_name}`.
+    public var userName: String?
+
+    public init(id: String, language: LanguageCode, languageIsFixed: Bool = false, userName: String? = nil) {
+        self.id = id
+        self.language = language
+        self.languageIsFixed = languageIsFixed
+        self.turn = 0
+        self.state = .idle
+        self.userName = userName
+    }
+}
+
+/// What the customer sent.
+public struct UserMessage: Sendable, Equatable {
+    public var text: String
+    /// The payload of a quick reply the customer tapped, if any (`intent:NAME`).
+    public var payload: String?
+    /// The language, when the channel knows it; otherwise it is detected.
+    public var language: LanguageCode?
+
+    public init(text: String, payload: String? = nil, language: LanguageCode? = nil) {
+        self.text = text
+        self.payload = payload
+        self.language = language
+    }
+}
+
+/// A button offered with a message; tapping it sends `payload` (typing `title` works too).
+public struct QuickReply: Sendable, Equatable, Codable {
+    public let title: String
+    public let payload: String
+    public init(title: String, payload: String) {
+        self.title = title
+        self.payload = payload
+    }
+}
+
+/// One message of the bot.
+public struct BotMessage: Sendable, Equatable {
+    public let text: String
+    public let quickReplies: [QuickReply]
+    public init(text: String, quickReplies: [QuickReply] = []) {
+        self.text = text
+        self.quickReplies = quickReplies
+    }
+}
+
+/// The bot's answer to one message, with what led to it.
+public struct Turn: Sendable, Equatable {
+    public let messages: [BotMessage]
+    public let decision: Decision
+    /// All intents, best first.
+    public let ranking: [IntentScore]
+    /// The language of the reply.
+    public let language: LanguageCode
+    /// The detected language of the message, if detection ran.
+    public let detectedLanguage: LanguageCode?
+}
+
+/// Chooses one of a reply's variations. Injected so that tests and transcripts are
+/// deterministic: `.seeded` depends only on the seed, the conversation id, the turn and
+/// the message's position, never on earlier calls.
+public struct VariationChooser: Sendable {
+    private let pick: @Sendable (_ count: Int, _ conversation: String, _ turn: Int, _ slot: Int) -> Int
+
+    public init(_ pick: @escaping @Sendable (_ count: Int, _ conversation: String, _ turn: Int, _ slot: Int) -> Int) {
+        self.pick = pick
+    }
+
+    public func choose(among count: Int, conversation: String, turn: Int, slot: Int) -> Int {
+        guard count > 1 else { return 0 }
+        return min(max(0, pick(count, conversation, turn, slot)), count - 1)
+    }
+
+    public static func seeded(_ seed: UInt64) -> VariationChooser {
+        VariationChooser { count, conversation, turn, slot in
+            var hasher = StableHasher(seed: StableHasher.offsetBasis ^ seed)
+            hasher.combine(conversation)
+            hasher.combine(turn)
+            hasher.combine(slot)
+            return Int(hasher.value % UInt64(count))
+        }
+    }
+
+    public static let random = VariationChooser { count, _, _, _ in Int.random(in: 0..<count) }
+
+    /// Always the first variation.
+    public static let first = VariationChooser { _, _, _, _ in 0 }
+}

@@ -1,0 +1,100 @@
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskUnderstanding
+
+/// The façade that answers one message: language, understanding, the dialogue step and
+/// reply rendering. A value; it does no I/O.
+public struct Engine: Sendable {
+    public let bot: Bot
+    public let model: BotModel
+    public let variations: VariationChooser
+
+    public init(bot: Bot, model: BotModel, variations: VariationChooser) {
+        self.bot = bot
+        self.model = model
+        self.variations = variations
+    }
+
+    /// A new conversation; `language` fixes its language, otherwise it starts in the bot's
+    /// default language and follows the customer's.
+    public func startConversation(id: String, language: LanguageCode? = nil, userName: String? = nil) -> Conversation {
+        let fixed = language.flatMap { bot.languages.contains($0) ? $0 : nil }
+        return Conversation(id: id, language: fixed ?? bot.defaultLanguage, languageIsFixed: fixed != nil, userName: userName)
+    }
+
+    public static let payloadPrefix = "intent:"
+
+    public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
+        // 1. Language.
+        var detected: LanguageCode?
+        if let language = message.language, bot.languages.contains(language) {
+            conversation.language = language
+        } else if !conversation.languageIsFixed, let guess = model.detector.detect(message.text) {
+            detected = guess.language
+            if guess.isConfident { conversation.language = guess.language }
+        }
+        let language = conversation.language
+
+        // 2. Understanding.
+        let intentModel = model.models[language] ?? model.models[bot.defaultLanguage] ?? model.models.values.first
+        var ranking = intentModel?.classify(message.text) ?? []
+        var choice: Reading.Choice?
+        if let payload = message.payload, payload.hasPrefix(Self.payloadPrefix) {
+            let name = IntentName(String(payload.dropFirst(Self.payloadPrefix.count)))
+            if bot.intent(named: name) != nil {
+                choice = .intent(name)
+                ranking = [IntentScore(intent: name, confidence: 1)] + ranking.filter { $0.intent != name }
+            }
+        }
+        if choice == nil, case .awaitingChoice(let options) = conversation.state, let intentModel {
+            let titles = options.map { title(of: $0, in: language) }
+            switch ChoiceResolver.resolve(message.text, titles: titles, analyzer: intentModel.analyzer) {
+            case .option(let i): choice = .intent(options[i])
+            case .neither: choice = .neither
+            case nil: break
+            }
+        }
+
+        // 3. Dialogue.
+        let (decision, next) = Dialogue.step(conversation.state, Reading(ranking: ranking, choice: choice), thresholds: bot.thresholds)
+        conversation.state = next
+
+        // 4. Replies.
+        var messages: [BotMessage] = []
+        var slot = 0
+        func render(_ variations: Variations, extra: [String: String] = [:], quickReplies: [QuickReply] = []) {
+            guard let templates = variations[language] ?? variations[bot.defaultLanguage], !templates.isEmpty else { return }
+            let index = self.variations.choose(among: templates.count, conversation: conversation.id, turn: conversation.turn, slot: slot)
+            slot += 1
+            let userName = conversation.userName
+            let text = templates[index].render { name in
+                extra[name] ?? (name == "bot_name" ? bot.name : name == "user_name" ? userName : bot.variables[name])
+            }
+            messages.append(BotMessage(text: text, quickReplies: quickReplies))
+        }
+        if conversation.turn == 0 {
+            render(bot.builtinReplies.disclosure)
+        }
+        switch decision {
+        case .answer(let score):
+            render(bot.intent(named: score.intent)?.replies ?? [:])
+        case .clarify(let a, let b):
+            let titles = [title(of: a.intent, in: language), title(of: b.intent, in: language)]
+            render(bot.builtinReplies.didYouMean, extra: ["option_1": titles[0], "option_2": titles[1]],
+                   quickReplies: [
+                       QuickReply(title: titles[0], payload: Self.payloadPrefix + a.intent.rawValue),
+                       QuickReply(title: titles[1], payload: Self.payloadPrefix + b.intent.rawValue),
+                   ])
+        case .fallback:
+            render(bot.builtinReplies.fallback)
+        case .rephrase:
+            render(bot.builtinReplies.rephrase)
+        }
+        conversation.turn += 1
+        return Turn(messages: messages, decision: decision, ranking: ranking, language: language, detectedLanguage: detected)
+    }
+
+    func title(of intent: IntentName, in language: LanguageCode) -> String {
+        bot.intent(named: intent)?.title(in: language, fallback: bot.defaultLanguage) ?? intent.rawValue
+    }
+}

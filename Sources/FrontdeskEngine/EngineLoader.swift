@@ -1,0 +1,66 @@
+import Foundation
+import FrontdeskBotFormat
+import FrontdeskCore
+import FrontdeskStore
+import FrontdeskUnderstanding
+import Logging
+
+/// Loads a bot folder and its trained model, from the model cache when the bot's training
+/// data did not change.
+public enum EngineLoader {
+    public struct Result: Sendable {
+        public let engine: Engine
+        public let warnings: [Diagnostic]
+        /// Languages whose model was trained now (the others came from the cache).
+        public let trained: [LanguageCode]
+        public let cached: [LanguageCode]
+    }
+
+    public static func load(
+        botDirectory: String, store: Store, variations: VariationChooser,
+        options: TrainingOptions = TrainingOptions(), now: @Sendable () -> Date = Date.init, logger: Logger
+    ) throws(FrontdeskError) -> Result {
+        let loaded = try BotLoader.load(directory: botDirectory)
+        let bot = loaded.bot
+        var models: [LanguageCode: IntentModel] = [:]
+        var trained: [LanguageCode] = []
+        var cached: [LanguageCode] = []
+        for language in bot.languages {
+            let examples = bot.trainingExamples(for: language)
+            guard !examples.isEmpty else { continue }
+            let key = cacheKey(language: language, examples: examples, options: options)
+            if let data = store.cachedModel(key: key), let model = try? IntentModel(decoding: data) {
+                models[language] = model
+                cached.append(language)
+                continue
+            }
+            let start = ContinuousClock.now
+            let model = IntentModel.train(examples: examples, language: language, options: options)
+            logger.info("trained the intent model", metadata: [
+                "language": "\(language)", "examples": "\(examples.count)",
+                "seconds": "\((ContinuousClock.now - start).seconds)",
+            ])
+            store.cacheModel(model.encoded(), key: key, at: now())
+            models[language] = model
+            trained.append(language)
+        }
+        let engine = Engine(bot: bot, model: BotModel(models: models, detector: BotModel.detector(for: bot)), variations: variations)
+        return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached)
+    }
+
+    /// Changes whenever the trained model would: the model encoding, the training options,
+    /// the language and every example with its intent.
+    static func cacheKey(language: LanguageCode, examples: [(text: String, intent: IntentName)], options: TrainingOptions) -> String {
+        "intent-model/\(language)/"
+            + StableHasher.hexDigest(
+                ["encoding \(IntentModel.encodingVersion)", options.fingerprint, language.rawValue]
+                    + examples.flatMap { [$0.intent.rawValue, $0.text] })
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,74 @@
+import FrontdeskCore
+
+/// Normalises, tokenises and stems text of one language.
+public struct Analyzer: Sendable {
+    public let language: LanguageCode
+    public let stemmer: Stemmer
+
+    public init(language: LanguageCode) {
+        self.language = language
+        self.stemmer = Stemmer(language: language)
+    }
+
+    public struct Analysis: Sendable, Equatable {
+        /// Folded word tokens.
+        public let tokens: [String]
+        /// Their stems.
+        public let stems: [String]
+    }
+
+    public func analyze(_ text: String) -> Analysis {
+        let tokens = Normalizer.tokens(Normalizer.fold(text))
+        return Analysis(tokens: tokens, stems: tokens.map(stemmer.stem))
+    }
+}
+
+/// How text becomes a sparse feature vector. Part of a trained model.
+public struct FeatureSpec: Sendable, Hashable {
+    /// Lengths of character n-grams taken inside each word padded with `<` and `>`.
+    public var charGrams: ClosedRange<Int> = 2...5
+    /// Weight of the character-n-gram block relative to the word block (each block is
+    /// L2-normalised on its own before weighting).
+    public var charWeight: Float = 1.0
+    public var wordBigrams: Bool = true
+
+    public init() {}
+
+    enum Group: UInt8 {
+        case word = 0
+        case char = 1
+    }
+
+    /// Hashed features with their term counts, each tagged with its block.
+    func extract(_ analysis: Analyzer.Analysis) -> [UInt64: (count: Float, group: Group)] {
+        var features: [UInt64: (count: Float, group: Group)] = [:]
+        features.reserveCapacity(analysis.tokens.count * 16)
+        func add(_ hash: UInt64, _ group: Group) {
+            features[hash, default: (0, group)].count += 1
+        }
+        for (i, stem) in analysis.stems.enumerated() {
+            var h = StableHasher(seed: StableHasher.offsetBasis ^ 0x11)
+            h.combine(stem)
+            add(h.value, .word)
+            if wordBigrams, i + 1 < analysis.stems.count {
+                h.combine(analysis.stems[i + 1])
+                add(h.value ^ 0x5bd1_e995, .word)
+            }
+        }
+        var scalars: [UInt32] = []
+        for token in analysis.tokens {
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(60)  // "<"
+            for s in token.unicodeScalars { scalars.append(s.value) }
+            scalars.append(62)  // ">"
+            for n in charGrams where n <= scalars.count {
+                for start in 0...(scalars.count - n) {
+                    var h = StableHasher(seed: StableHasher.offsetBasis ^ UInt64(0x100 + n))
+                    for k in start..<(start + n) { h.combine(scalars[k]) }
+                    add(h.value, .char)
+                }
+            }
+        }
+        return features
+    }
+}

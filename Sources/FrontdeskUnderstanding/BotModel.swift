@@ -1,0 +1,20 @@
+import FrontdeskCore
+
+/// Everything the engine needs to understand messages for one bot: a trained intent model
+/// per language and a language detector. Immutable.
+public struct BotModel: Sendable {
+    public let models: [LanguageCode: IntentModel]
+    public let detector: LanguageDetector
+
+    public init(models: [LanguageCode: IntentModel], detector: LanguageDetector) {
+        self.models = models
+        self.detector = detector
+    }
+
+    /// A language detector trained on the bot's own examples.
+    public static func detector(for bot: Bot) -> LanguageDetector {
+        LanguageDetector(samples: Dictionary(uniqueKeysWithValues: bot.languages.map { language in
+            (language, bot.trainingExamples(for: language).map(\.text))
+        }))
+    }
+}

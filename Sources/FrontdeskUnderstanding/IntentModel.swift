@@ -1,0 +1,104 @@
+import Foundation
+import FrontdeskCore
+
+/// A trained intent classifier for one language: TF-IDF weighted word, word-bigram and
+/// character n-gram features, and a multinomial logistic regression. An immutable value:
+/// build it with `IntentModel.train`, then `classify` as often as needed, from any thread.
+public struct IntentModel: Sendable {
+    public let language: LanguageCode
+    /// The intents, in the order of the weight columns.
+    public let classes: [IntentName]
+    let spec: FeatureSpec
+    /// Feature hash → row in `idf`, `groups` and `weights`.
+    let index: [UInt64: Int32]
+    let idf: [Float]
+    let groups: [UInt8]
+    /// Row-major: `weights[row * classes.count + class]`.
+    let weights: [Float]
+    let bias: [Float]
+    public let analyzer: Analyzer
+
+    /// Ranked intents with softmax confidences in [0, 1], best first.
+    public func classify(_ text: String) -> [IntentScore] {
+        let probabilities = probabilities(of: vector(analyzer.analyze(text)))
+        return zip(classes, probabilities)
+            .map { IntentScore(intent: $0.0, confidence: Double($0.1)) }
+            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.intent < $1.intent }
+    }
+
+    /// The normalised sparse vector (rows, values) of an analysed text; unknown features are ignored.
+    func vector(_ analysis: Analyzer.Analysis) -> (rows: [Int32], values: [Float]) {
+        FeatureMath.weightedVector(spec.extract(analysis), index: index, idf: idf, groups: groups, charWeight: spec.charWeight)
+    }
+
+    func probabilities(of x: (rows: [Int32], values: [Float])) -> [Float] {
+        let k = classes.count
+        var scores = bias
+        weights.withUnsafeBufferPointer { w in
+            scores.withUnsafeMutableBufferPointer { s in
+                for (row, value) in zip(x.rows, x.values) {
+                    VectorMath.axpy(value, w.baseAddress! + Int(row) * k, s.baseAddress!, k)
+                }
+            }
+        }
+        FeatureMath.softmax(&scores)
+        return scores
+    }
+}
+
+enum FeatureMath {
+    /// Sublinear TF times IDF for the features the model knows, normalised, in row order
+    /// (a fixed order keeps the floating-point sums the same on every run).
+    static func weightedVector(
+        _ raw: [UInt64: (count: Float, group: FeatureSpec.Group)], index: [UInt64: Int32], idf: [Float], groups: [UInt8], charWeight: Float
+    ) -> (rows: [Int32], values: [Float]) {
+        var entries: [(row: Int32, value: Float)] = []
+        entries.reserveCapacity(raw.count)
+        for (hash, feature) in raw {
+            guard let row = index[hash] else { continue }
+            entries.append((row, (1 + log(feature.count)) * idf[Int(row)]))
+        }
+        entries.sort { $0.row < $1.row }
+        let rows = entries.map(\.row)
+        var values = entries.map(\.value)
+        normalize(rows: rows, values: &values, groups: groups, charWeight: charWeight)
+        return (rows, values)
+    }
+
+    /// L2-normalises the word and character blocks separately, weights the character block,
+    /// then normalises the whole vector to unit length.
+    static func normalize(rows: [Int32], values: inout [Float], groups: [UInt8], charWeight: Float) {
+        var norms: [Float] = [0, 0]
+        for (row, value) in zip(rows, values) { norms[Int(groups[Int(row)])] += value * value }
+        let scale0 = norms[0] > 0 ? 1 / norms[0].squareRoot() : 0
+        let scale1 = norms[1] > 0 ? charWeight / norms[1].squareRoot() : 0
+        let total = (norms[0] > 0 ? 1 : 0) + (norms[1] > 0 ? charWeight * charWeight : 0)
+        let overall = total > 0 ? 1 / total.squareRoot() : 0
+        for i in values.indices {
+            values[i] *= (groups[Int(rows[i])] == 0 ? scale0 : scale1) * overall
+        }
+    }
+
+    static func softmax(_ scores: inout [Float]) {
+        guard let maximum = scores.max() else { return }
+        var sum: Float = 0
+        for i in scores.indices {
+            scores[i] = exp(scores[i] - maximum)
+            sum += scores[i]
+        }
+        for i in scores.indices { scores[i] /= sum }
+    }
+}
+
+/// SplitMix64: a small seeded generator, so that training is the same on every run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

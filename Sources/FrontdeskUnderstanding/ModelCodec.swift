@@ -1,0 +1,123 @@
+import Foundation
+import FrontdeskCore
+
+/// Binary encoding of a trained `IntentModel`, for the model cache.
+extension IntentModel {
+    static let magic: [UInt8] = Array("FDIM".utf8)
+    /// Bump when the encoding or the meaning of a stored model changes.
+    public static let encodingVersion: UInt32 = 1
+
+    public func encoded() -> Data {
+        var out = BinaryWriter()
+        out.bytes(Self.magic)
+        out.u32(Self.encodingVersion)
+        out.string(language.rawValue)
+        out.u32(UInt32(spec.charGrams.lowerBound))
+        out.u32(UInt32(spec.charGrams.upperBound))
+        out.f32(spec.charWeight)
+        out.u32(spec.wordBigrams ? 1 : 0)
+        out.u32(UInt32(classes.count))
+        for c in classes { out.string(c.rawValue) }
+        let rows = index.sorted { $0.value < $1.value }
+        out.u32(UInt32(rows.count))
+        for (hash, _) in rows { out.u64(hash) }
+        out.floats(idf)
+        out.bytes(groups)
+        out.floats(weights)
+        out.floats(bias)
+        return out.data
+    }
+
+    public init(decoding data: Data) throws(FrontdeskError) {
+        var input = BinaryReader(data: data)
+        func fail(_ why: String) -> FrontdeskError { FrontdeskError(.corruptModel, "cached model cannot be read: \(why)") }
+        guard input.bytes(4) == Self.magic else { throw fail("not a model") }
+        guard input.u32() == Self.encodingVersion else { throw fail("model encoding version differs") }
+        guard let languageText = input.string() else { throw fail("truncated") }
+        var spec = FeatureSpec()
+        guard let lo = input.u32(), let hi = input.u32(), lo >= 1, lo <= hi, let charWeight = input.f32(), let bigrams = input.u32()
+        else { throw fail("truncated") }
+        spec.charGrams = Int(lo)...Int(hi)
+        spec.charWeight = charWeight
+        spec.wordBigrams = bigrams == 1
+        guard let classCount = input.u32() else { throw fail("truncated") }
+        var classes: [IntentName] = []
+        for _ in 0..<classCount {
+            guard let name = input.string() else { throw fail("truncated") }
+            classes.append(IntentName(name))
+        }
+        guard let rowCount = input.u32().map(Int.init) else { throw fail("truncated") }
+        var index: [UInt64: Int32] = [:]
+        index.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            guard let hash = input.u64() else { throw fail("truncated") }
+            index[hash] = Int32(row)
+        }
+        guard let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
+              let weights = input.floats(rowCount * classes.count), let bias = input.floats(classes.count),
+              input.isAtEnd
+        else { throw fail("truncated") }
+        let language = LanguageCode(languageText)
+        self.init(
+            language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
+            weights: weights, bias: bias, analyzer: Analyzer(language: language))
+    }
+}
+
+struct BinaryWriter {
+    var data = Data()
+    mutating func bytes(_ b: [UInt8]) { data.append(contentsOf: b) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+    mutating func f32(_ v: Float) { u32(v.bitPattern) }
+    mutating func string(_ s: String) {
+        u32(UInt32(s.utf8.count))
+        data.append(contentsOf: Array(s.utf8))
+    }
+    mutating func floats(_ values: [Float]) {
+        data.reserveCapacity(data.count + values.count * 4)
+        for v in values { f32(v) }
+    }
+}
+
+struct BinaryReader {
+    let data: Data
+    var offset: Int
+
+    init(data: Data) {
+        self.data = data
+        self.offset = data.startIndex
+    }
+
+    var isAtEnd: Bool { offset == data.endIndex }
+
+    mutating func bytes(_ n: Int) -> [UInt8]? {
+        guard n >= 0, data.endIndex - offset >= n else { return nil }
+        defer { offset += n }
+        return Array(data[offset..<(offset + n)])
+    }
+    mutating func u32() -> UInt32? {
+        guard let b = bytes(4) else { return nil }
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+    mutating func u64() -> UInt64? {
+        guard let lo = u32(), let hi = u32() else { return nil }
+        return UInt64(lo) | UInt64(hi) << 32
+    }
+    mutating func f32() -> Float? { u32().map(Float.init(bitPattern:)) }
+    mutating func string() -> String? {
+        guard let n = u32(), let b = bytes(Int(n)) else { return nil }
+        return String(decoding: b, as: UTF8.self)
+    }
+    mutating func floats(_ n: Int) -> [Float]? {
+        guard n >= 0, data.endIndex - offset >= n * 4 else { return nil }
+        var out = [Float](repeating: 0, count: n)
+        data[offset..<(offset + n * 4)].withUnsafeBytes { raw in
+            for i in 0..<n {
+                out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+            }
+        }
+        offset += n * 4
+        return out
+    }
+}

@@ -1,0 +1,219 @@
+import ArgumentParser
+import Foundation
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskEngine
+import FrontdeskStore
+import Logging
+
+struct Chat: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to the bot (the default subcommand).",
+        discussion: """
+            On a terminal: line editing, history kept across runs, Tab completes slash commands; \
+            type /help for the commands. With piped input, each line is a customer message \
+            and only the bot's replies are printed, one message per line.
+            """)
+
+    @OptionGroup var options: BotOptions
+
+    @Option(name: .long, help: ArgumentHelp("Fix the conversation's language (otherwise it is detected).", valueName: "code"))
+    var lang: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seed for choosing reply variations (the same seed gives the same replies).", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("The customer's name, for {user_name} in replies.", valueName: "name"))
+    var userName: String?
+
+    @Option(name: .long, help: ArgumentHelp("The line-history file (default: 'history' next to the database).", valueName: "file"))
+    var history: String?
+
+    func run() throws {
+        options.logging.bootstrap()
+        let logger = Logger(label: "frontdesk.chat")
+        let store: Store
+        let loaded: EngineLoader.Result
+        let variations = seed.map(VariationChooser.seeded) ?? .random
+        do {
+            store = try Store(path: options.db, logger: logger)
+            loaded = try EngineLoader.load(botDirectory: options.bot, store: store, variations: variations, logger: logger)
+        } catch {
+            report(error)
+            throw ExitCode(2)
+        }
+        let interactive = isatty(STDIN_FILENO) == 1
+        for warning in loaded.warnings where interactive { printError(warning.rendered) }
+
+        let session = ChatSession(
+            engine: loaded.engine, store: store, botDirectory: options.bot, variations: variations,
+            style: Style.forStandardOutput(), interactive: interactive, userName: userName, logger: logger)
+        if let lang {
+            guard session.setLanguage(lang) else { throw ExitCode(2) }
+        }
+        if interactive {
+            let historyPath = history ?? ((options.db as NSString).deletingLastPathComponent.nilIfEmpty.map { "\($0)/history" } ?? ".frontdesk_history")
+            let editor = LineEditor(historyPath: historyPath, completions: ChatSession.commands.map(\.name))
+            session.printBanner()
+            while let line = editor.readLine(prompt: session.prompt) {
+                guard session.handle(line) else { break }
+            }
+        } else {
+            while let line = Swift.readLine(strippingNewline: true) {
+                guard session.handle(line) else { break }
+            }
+        }
+        FileHandle.standardOutput.synchronizeFile()
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The state of one REPL session: the engine (replaced by /reload), the conversation and
+/// the toggles. Prints to stdout; errors to stderr.
+final class ChatSession {
+    private(set) var engine: Engine
+    private var conversation: Conversation
+    private var debug = false
+    private var conversationCount = 1
+    private let store: Store
+    private let botDirectory: String
+    private let variations: VariationChooser
+    private let style: Style
+    private let interactive: Bool
+    private let userName: String?
+    private let logger: Logger
+
+    init(engine: Engine, store: Store, botDirectory: String, variations: VariationChooser, style: Style,
+         interactive: Bool, userName: String?, logger: Logger) {
+        self.engine = engine
+        self.store = store
+        self.botDirectory = botDirectory
+        self.variations = variations
+        self.style = style
+        self.interactive = interactive
+        self.userName = userName
+        self.logger = logger
+        conversation = engine.startConversation(id: "repl-1", userName: userName)
+    }
+
+    struct Command {
+        let name: String
+        let arguments: String
+        let help: String
+    }
+
+    static let commands: [Command] = [
+        Command(name: "/help", arguments: "", help: "this list"),
+        Command(name: "/debug", arguments: "", help: "toggle the debug view: top intents with confidences, language, time per turn"),
+        Command(name: "/reset", arguments: "", help: "start a new conversation"),
+        Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
+        Command(name: "/lang", arguments: "[code|auto]", help: "show, fix or auto-detect the conversation's language"),
+        Command(name: "/quit", arguments: "", help: "leave (Ctrl-D works too)"),
+    ]
+
+    var prompt: String { style.enabled ? "\u{1}\u{1B}[1m\u{2}you>\u{1}\u{1B}[0m\u{2} " : "you> " }
+
+    func printBanner() {
+        let bot = engine.bot
+        print(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · /help for commands"))
+    }
+
+    /// Handles one input line; returns false when the session should end.
+    func handle(_ rawLine: String) -> Bool {
+        let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.isEmpty { return true }
+        if line.hasPrefix("/") { return command(line) }
+        let start = ContinuousClock.now
+        let turn = engine.respond(to: UserMessage(text: line), in: &conversation)
+        let elapsed = ContinuousClock.now - start
+        for message in turn.messages {
+            print(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text)
+            if !message.quickReplies.isEmpty {
+                let buttons = message.quickReplies.enumerated().map { "[\($0.offset + 1)] \($0.element.title)" }
+                print("  " + style.yellow(buttons.joined(separator: "  ")))
+            }
+        }
+        if debug { print(style.dim(debugLine(turn, elapsed: elapsed))) }
+        return true
+    }
+
+    func debugLine(_ turn: Turn, elapsed: Duration) -> String {
+        let top = turn.ranking.prefix(3).map { "\($0.intent) \(String(format: "%.2f", $0.confidence))" }.joined(separator: ", ")
+        let decision: String
+        switch turn.decision {
+        case .answer(let score): decision = "answer \(score.intent)"
+        case .clarify(let a, let b): decision = "did you mean \(a.intent) or \(b.intent)"
+        case .fallback: decision = "fallback"
+        case .rephrase: decision = "rephrase"
+        }
+        var language = "language \(turn.language)"
+        if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
+        return "  [debug] \(top) | \(decision) | \(language) | \(String(format: "%.2f", elapsed.seconds * 1000)) ms"
+    }
+
+    private func command(_ line: String) -> Bool {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts[0] {
+        case "/help":
+            for c in Self.commands {
+                print("  \((c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)).padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.help)")
+            }
+        case "/debug":
+            debug.toggle()
+            print(style.dim("debug view \(debug ? "on" : "off")"))
+        case "/reset":
+            conversationCount += 1
+            let language = conversation.languageIsFixed ? conversation.language : nil
+            conversation = engine.startConversation(id: "repl-\(conversationCount)", language: language, userName: userName)
+            print(style.dim("new conversation"))
+        case "/reload":
+            do {
+                let loaded = try EngineLoader.load(botDirectory: botDirectory, store: store, variations: variations, logger: logger)
+                engine = loaded.engine
+                if !engine.bot.languages.contains(conversation.language) {
+                    conversation.language = engine.bot.defaultLanguage
+                    conversation.languageIsFixed = false
+                }
+                if case .awaitingChoice(let options) = conversation.state, options.contains(where: { engine.bot.intent(named: $0) == nil }) {
+                    conversation.state = .idle
+                }
+                let retrained = loaded.trained.isEmpty ? "no retraining needed" : "retrained \(loaded.trained.map(\.rawValue).joined(separator: ", "))"
+                print(style.dim("reloaded \(engine.bot.name): \(engine.bot.intents.count) intents, \(retrained)"))
+            } catch {
+                report(error)
+                printError("the bot was not reloaded; the previous version keeps running")
+            }
+        case "/lang":
+            if argument.isEmpty {
+                print(style.dim("language \(conversation.language) (\(conversation.languageIsFixed ? "fixed" : "detected from messages"))"))
+            } else if setLanguage(argument) {
+                print(style.dim(conversation.languageIsFixed ? "language fixed to \(conversation.language)" : "language detected from messages"))
+            }
+        case "/quit", "/exit":
+            return false
+        default:
+            printError("unknown command \(parts[0]); /help lists the commands")
+        }
+        return true
+    }
+
+    /// Fixes the language, or with "auto" lets it follow the customer's messages.
+    func setLanguage(_ code: String) -> Bool {
+        if code == "auto" {
+            conversation.languageIsFixed = false
+            return true
+        }
+        let language = LanguageCode(code)
+        guard engine.bot.languages.contains(language) else {
+            printError("error: the bot does not speak '\(code)' (languages: \(engine.bot.languages.map(\.rawValue).joined(separator: ", ")), or auto)")
+            return false
+        }
+        conversation.language = language
+        conversation.languageIsFixed = true
+        return true
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import FrontdeskCore
+import Testing
+
+@testable import FrontdeskBotFormat
+
+/// Writes files into a fresh temporary folder and returns its path.
+func makeBot(_ files: [String: String]) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-bot-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for (name, content) in files {
+        let path = "\(dir)/\(name)"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    return dir
+}
+
+/// Loads the bot and returns the rendered diagnostics, with the temporary folder shown as `bot`.
+func problems(_ files: [String: String]) throws -> [String] {
+    let dir = try makeBot(files)
+    do {
+        _ = try BotLoader.load(directory: dir)
+        return []
+    } catch {
+        #expect(error.code == .invalidBot)
+        return error.diagnostics.map { $0.rendered.replacingOccurrences(of: dir, with: "bot") }
+    }
+}
+
+let settings = """
+    version: 1
+    name: Testbot
+    languages: [en, de]
+    variables:
+      company: ACME
+    """
+
+let greetIntent = """
+    version: 1
+    intents:
+      - name: greet
+        title: {en: Say hello, de: Begrüßung}
+        examples:
+          en: [hello, hi there]
+          de: [hallo, guten tag]
+        replies:
+          en: ["Hi {user_name|there}, welcome to {company}!"]
+          de: ["Hallo! Willkommen bei {company}."]
+    """
+
+@Suite struct BotLoaderTests {
+    @Test func loadsAValidBot() throws {
+        let dir = try makeBot(["bot.yaml": settings, "greet.yaml": greetIntent])
+        let loaded = try BotLoader.load(directory: dir)
+        let bot = loaded.bot
+        #expect(bot.name == "Testbot")
+        #expect(bot.languages == ["en", "de"])
+        #expect(bot.defaultLanguage == "en")
+        #expect(bot.thresholds == Thresholds())
+        #expect(bot.intents.map(\.name) == ["greet"])
+        let greet = try #require(bot.intent(named: "greet"))
+        #expect(greet.examples["en"]?.map(\.text) == ["hello", "hi there"])
+        #expect(greet.examples["en"]?.first?.location?.description == "\(dir)/greet.yaml:6:12")
+        #expect(greet.title(in: "de", fallback: "en") == "Begrüßung")
+        let reply = try #require(greet.replies["en"]?.first)
+        #expect(reply.render { ["company": "ACME"][$0] } == "Hi there, welcome to ACME!")
+        // Built-in replies not set in bot.yaml come from Frontdesk's defaults for en and de.
+        #expect(bot.builtinReplies.fallback["de"]?.isEmpty == false)
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.files == ["\(dir)/bot.yaml", "\(dir)/greet.yaml"])
+    }
+
+    @Test func reportsAnUnknownVersion() throws {
+        let intent = greetIntent.replacingOccurrences(of: "version: 1", with: "version: 2")
+        #expect(try problems(["bot.yaml": settings, "greet.yaml": intent]) == [
+            """
+            bot/greet.yaml:1:10: error: unsupported format version '2' (this Frontdesk reads version 1)
+            version: 2
+                     ^
+            """,
+        ])
+    }
+
+    @Test func reportsAMissingVersion() throws {
+        #expect(try problems(["bot.yaml": "name: x\nlanguages: [en]\n", "greet.yaml": greetIntent]) == [
+            """
+            bot/bot.yaml:1:1: error: missing format version: add `version: 1` at the top of the file
+            name: x
+            ^
+            """,
+        ])
+    }
+
+    @Test func reportsBadIndentation() throws {
+        let broken = """
+            version: 1
+            intents:
+              - name: greet
+                examples:
+                  en: [hello]
+               replies:
+                  en: [Hi]
+            """
+        #expect(try problems(["bot.yaml": settings, "greet.yaml": broken]) == [
+            """
+            bot/greet.yaml:6:4: error: invalid YAML: did not find expected '-' indicator (while parsing a block collection at line 3, column 3)
+               replies:
+               ^
+            """,
+        ])
+    }
+
+    @Test func reportsDuplicateIntentsAcrossFiles() throws {
+        #expect(try problems(["bot.yaml": settings, "a.yaml": greetIntent, "b.yaml": greetIntent]) == [
+            """
+            bot/b.yaml:3:11: error: duplicate intent 'greet' (first defined at bot/a.yaml:3:11)
+              - name: greet
+                      ^
+            """,
+        ])
+    }
+
+    @Test func reportsEveryProblemOfEveryFile() throws {
+        let bad = """
+            version: 1
+            intents:
+              - name: refund
+                examples:
+                  fr: [rembourser]
+                replies:
+                  en: ["Refunds take {refund_days} days."]
+              - name: empty
+                replies:
+                  en: [Nothing]
+              - name: typo
+                exampels:
+                  en: [hello]
+                replies:
+                  en: [Hi]
+            """
+        let found = try problems(["bot.yaml": settings, "greet.yaml": greetIntent.replacingOccurrences(of: "version: 1", with: "version: 3"), "intents.yaml": bad])
+        #expect(found == [
+            """
+            bot/greet.yaml:1:10: error: unsupported format version '3' (this Frontdesk reads version 1)
+            version: 3
+                     ^
+            """,
+            """
+            bot/intents.yaml:3:11: error: intent 'refund' has no examples
+              - name: refund
+                      ^
+            """,
+            """
+            bot/intents.yaml:5:7: error: language 'fr' is not declared in bot.yaml (languages: en, de)
+                  fr: [rembourser]
+                  ^
+            """,
+            """
+            bot/intents.yaml:7:26: error: unknown placeholder {refund_days}: nothing fills it (known: bot_name, company, user_name)
+                  en: ["Refunds take {refund_days} days."]
+                                     ^
+            """,
+            """
+            bot/intents.yaml:8:11: error: intent 'empty' has no examples
+              - name: empty
+                      ^
+            """,
+            """
+            bot/intents.yaml:11:11: error: intent 'typo' has no examples
+              - name: typo
+                      ^
+            """,
+            """
+            bot/intents.yaml:12:5: error: unknown key 'exampels' in an intent; did you mean 'examples'?
+                exampels:
+                ^
+            """,
+        ])
+    }
+
+    @Test func reportsAMissingSettingsFile() throws {
+        #expect(try problems(["greet.yaml": greetIntent]) == [
+            "bot/bot.yaml:1:1: error: missing bot settings file (name, languages, thresholds, replies)",
+        ])
+    }
+
+    @Test func reportsBadSettings() throws {
+        let bad = """
+            version: 1
+            name: Testbot
+            languages: [en, english]
+            thresholds:
+              confidence: 1.5
+            replies:
+              did_you_mean:
+                en: ["Which one: {option_1}?"]
+            """
+        let found = try problems(["bot.yaml": bad, "greet.yaml": greetIntent]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found == [
+            "bot/bot.yaml:3:17: error: 'english' is not a language code (use ISO 639-1 codes such as en, de)",
+            "bot/bot.yaml:5:15: error: 'confidence' must be between 0 and 1, not 1.5",
+            "bot/bot.yaml:8:10: error: 'did_you_mean' replies must contain {option_2}",
+            "bot/greet.yaml:4:28: error: language 'de' is not declared in bot.yaml (languages: en)",
+            "bot/greet.yaml:7:7: error: language 'de' is not declared in bot.yaml (languages: en)",
+            "bot/greet.yaml:9:46: error: unknown placeholder {company}: nothing fills it (known: bot_name, user_name)",
+            "bot/greet.yaml:10:7: error: language 'de' is not declared in bot.yaml (languages: en)",
+        ])
+    }
+
+    @Test func reportsInvalidUTF8WithItsLine() throws {
+        let dir = try makeBot(["bot.yaml": settings])
+        var bytes = Array("version: 1\nintents:\n  - name: caf".utf8)
+        bytes += [0xE9]  // Latin-1 "é"
+        bytes += Array("\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(dir)/latin1.yaml"))
+        #expect(throws: FrontdeskError.self) { try BotLoader.load(directory: dir) }
+        do {
+            _ = try BotLoader.load(directory: dir)
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["\(dir)/latin1.yaml:3:14: error: the file is not valid UTF-8 (save it as UTF-8)"])
+        }
+    }
+
+    @Test func warnsAboutADuplicateExampleWithinAnIntent() throws {
+        let dir = try makeBot(["bot.yaml": settings, "greet.yaml": greetIntent.replacingOccurrences(of: "[hello, hi there]", with: "[hello, Hello]")])
+        let loaded = try BotLoader.load(directory: dir)
+        #expect(loaded.warnings.map(\.description) == ["\(dir)/greet.yaml:6:19: warning: duplicate example 'Hello' in intent 'greet' (first at line 6)"])
+        #expect(loaded.bot.intents[0].examples["en"]?.count == 1)
+    }
+
+    @Test func reportsAMissingFolder() {
+        #expect(throws: FrontdeskError.self) { try BotLoader.load(directory: "/nonexistent/frontdesk-bot") }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskStore
+import Logging
+import Testing
+
+@testable import FrontdeskEngine
+
+/// Writes a small two-language bot into a temporary folder.
+func writeTestBot(refundExamples extra: [String] = []) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-engine-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let settings = """
+        version: 1
+        name: Testbot
+        languages: [en, de]
+        thresholds: {confidence: 0.5, ambiguity: 0.2}
+        variables: {days: "30"}
+        replies:
+          disclosure:
+            en: ["I am {bot_name}, an automated assistant."]
+            de: ["Ich bin {bot_name}, ein automatischer Assistent."]
+          fallback:
+            en: ["Sorry, I did not get that."]
+            de: ["Das habe ich nicht verstanden."]
+          did_you_mean:
+            en: ["Did you mean {option_1} or {option_2}?"]
+            de: ["Meinten Sie {option_1} oder {option_2}?"]
+          rephrase:
+            en: ["Please say it in other words."]
+            de: ["Bitte sagen Sie es anders."]
+        """
+    let intents = """
+        version: 1
+        intents:
+          - name: refund
+            title: {en: Refund, de: Erstattung}
+            examples:
+              en: [I want my money back, can I get a refund, refund my purchase please, give me a refund,
+                   I want a refund for my order\(extra.map { ", " + $0 }.joined())]
+              de: [Ich möchte mein Geld zurück, kann ich eine Rückerstattung bekommen, Geld zurück bitte,
+                   Rückerstattung für meine Bestellung, erstatten Sie mir den Betrag]
+            replies:
+              en: ["Refunds are possible within {days} days.", "You get your money back within {days} days."]
+              de: ["Eine Erstattung ist innerhalb von {days} Tagen möglich."]
+          - name: cancel
+            title: {en: Cancel subscription, de: Abo kündigen}
+            examples:
+              en: [cancel my subscription, I want to cancel, stop my subscription, how do I cancel, end my plan]
+              de: [Abo kündigen, ich möchte kündigen, wie kündige ich mein Abo, Vertrag beenden, Abonnement stoppen]
+            replies:
+              en: ["You can cancel in your account."]
+              de: ["Sie können im Konto kündigen."]
+          - name: greet
+            examples:
+              en: [hello, hi, hey there, good morning, hi bot]
+              de: [hallo, guten tag, servus, moin, guten morgen]
+            replies:
+              en: ["Hello {user_name|there}!"]
+              de: ["Hallo!"]
+        """
+    try settings.write(toFile: "\(dir)/bot.yaml", atomically: true, encoding: .utf8)
+    try intents.write(toFile: "\(dir)/intents.yaml", atomically: true, encoding: .utf8)
+    return dir
+}
+
+func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Result {
+    try EngineLoader.load(botDirectory: dir, store: store ?? Store(inMemory: Logger(label: "test")),
+                          variations: .seeded(1), logger: Logger(label: "test"))
+}
+
+@Suite struct EngineTests {
+    @Test func firstReplyDisclosesTheBotThenAnswers() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1", userName: "Ada")
+        let first = engine.respond(to: UserMessage(text: "hello"), in: &conversation)
+        #expect(first.messages.map(\.text) == ["I am Testbot, an automated assistant.", "Hello Ada!"])
+        #expect(first.decision == .answer(first.ranking[0]))
+        #expect(first.ranking[0].intent == "greet")
+
+        let second = engine.respond(to: UserMessage(text: "I want a refund please"), in: &conversation)
+        #expect(second.messages.count == 1)  // no disclosure after the first turn
+        #expect(["Refunds are possible within 30 days.", "You get your money back within 30 days."].contains(second.messages[0].text))
+        #expect(conversation.turn == 2)
+    }
+
+    @Test func fillsADefaultForAnUnknownName() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        #expect(engine.respond(to: UserMessage(text: "hi"), in: &conversation).messages.last?.text == "Hello there!")
+    }
+
+    @Test func fallsBackOnGibberish() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        _ = engine.respond(to: UserMessage(text: "hello"), in: &conversation)
+        let turn = engine.respond(to: UserMessage(text: "xqzv plmk wrtz"), in: &conversation)
+        #expect(turn.decision == .fallback)
+        #expect(turn.messages.map(\.text) == ["Sorry, I did not get that."])
+    }
+
+    @Test func asksDidYouMeanAndUnderstandsThePick() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        _ = engine.respond(to: UserMessage(text: "hello"), in: &conversation)
+        // Half refund, half cancel.
+        let asked = engine.respond(to: UserMessage(text: "cancel and refund"), in: &conversation)
+        guard case .clarify(let a, let b) = asked.decision else {
+            Issue.record("expected did-you-mean, got \(asked.decision) with \(asked.ranking)")
+            return
+        }
+        #expect(Set([a.intent, b.intent]) == ["refund", "cancel"])
+        let titles = [a, b].map { $0.intent == "refund" ? "Refund" : "Cancel subscription" }
+        #expect(asked.messages == [BotMessage(
+            text: "Did you mean \(titles[0]) or \(titles[1])?",
+            quickReplies: [QuickReply(title: titles[0], payload: "intent:\(a.intent)"), QuickReply(title: titles[1], payload: "intent:\(b.intent)")])])
+        #expect(conversation.state == .awaitingChoice(options: [a.intent, b.intent]))
+
+        let picked = engine.respond(to: UserMessage(text: "Cancel subscription"), in: &conversation)
+        #expect(picked.messages.map(\.text) == ["You can cancel in your account."])
+        #expect(conversation.state == .idle)
+    }
+
+    @Test func understandsATappedQuickReplyAndNeither() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        conversation.state = .awaitingChoice(options: ["refund", "cancel"])
+        conversation.turn = 1
+        let tapped = engine.respond(to: UserMessage(text: "Refund", payload: "intent:refund"), in: &conversation)
+        #expect(tapped.decision == .answer(IntentScore(intent: "refund", confidence: 1)))
+
+        conversation.state = .awaitingChoice(options: ["refund", "cancel"])
+        let neither = engine.respond(to: UserMessage(text: "neither"), in: &conversation)
+        #expect(neither.messages.map(\.text) == ["Please say it in other words."])
+    }
+
+    @Test func followsTheCustomersLanguage() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        #expect(conversation.language == "en")
+        let german = engine.respond(to: UserMessage(text: "Ich möchte bitte mein Geld zurück"), in: &conversation)
+        #expect(german.language == "de")
+        #expect(german.messages.map(\.text) == ["Ich bin Testbot, ein automatischer Assistent.", "Eine Erstattung ist innerhalb von 30 Tagen möglich."])
+        // A short message keeps the conversation's language.
+        #expect(engine.respond(to: UserMessage(text: "ok"), in: &conversation).language == "de")
+        let english = engine.respond(to: UserMessage(text: "how do I cancel my subscription"), in: &conversation)
+        #expect(english.language == "en")
+        #expect(english.messages.map(\.text) == ["You can cancel in your account."])
+    }
+
+    @Test func aFixedLanguageIsNotDetected() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1", language: "de")
+        let turn = engine.respond(to: UserMessage(text: "I want my money back, how do I get a refund for my order"), in: &conversation)
+        #expect(turn.language == "de")
+        #expect(turn.detectedLanguage == nil)
+        #expect(turn.messages.first?.text == "Ich bin Testbot, ein automatischer Assistent.")
+    }
+
+    @Test func seededVariationsAreDeterministic() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        func replies() -> [String] {
+            var conversation = engine.startConversation(id: "same")
+            return ["refund please", "give me a refund", "can I get a refund", "refund my purchase please"]
+                .flatMap { engine.respond(to: UserMessage(text: $0), in: &conversation).messages.map(\.text) }
+        }
+        #expect(replies() == replies())
+        #expect(Set(replies()).count == 3)  // disclosure and both refund variations occur with seed 1
+    }
+
+    @Test func anUnchangedBotStartsFromTheModelCache() throws {
+        let dir = try writeTestBot()
+        let store = try Store(inMemory: Logger(label: "test"))
+        let first = try loadEngine(dir, store: store)
+        #expect(first.trained == ["en", "de"])
+        #expect(first.cached == [])
+        let second = try loadEngine(dir, store: store)
+        #expect(second.trained == [])
+        #expect(second.cached == ["en", "de"])
+        #expect(second.engine.model.models["en"]?.classify("refund") == first.engine.model.models["en"]?.classify("refund"))
+
+        // Changing English examples retrains English only.
+        let changed = try writeTestBot(refundExamples: ["I would like to be reimbursed"])
+        let third = try loadEngine(changed, store: store)
+        #expect(third.trained == ["en"])
+        #expect(third.cached == ["de"])
+    }
+
+    @Test func theModelCacheLivesInTheSQLiteFile() throws {
+        let dir = try writeTestBot()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-\(UUID().uuidString)/db.sqlite").path
+        _ = try loadEngine(dir, store: Store(path: path))
+        #expect(FileManager.default.fileExists(atPath: path))
+        let reopened = try loadEngine(dir, store: Store(path: path))
+        #expect(reopened.trained == [])
+    }
+}
