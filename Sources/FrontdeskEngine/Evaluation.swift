@@ -121,7 +121,7 @@ public enum Evaluation {
 
     /// The mean F1 over the labels of the gold standard.
     public static func macroF1(gold: [IntentName], predicted: [IntentName]) -> Double {
-        let labels = Set(gold)
+        let labels = Set(gold).sorted()
         guard !labels.isEmpty else { return 0 }
         var total = 0.0
         for label in labels {
