@@ -23,13 +23,17 @@ public struct Engine: Sendable {
     }
 
     public static let payloadPrefix = "intent:"
+    /// Only the beginning of a longer message is analysed: customers' messages are short, and
+    /// a pasted log file must not stall the bot.
+    public static let analysedLength = 2000
 
     public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
+        let text = String(message.text.prefix(Self.analysedLength))
         // 1. Language.
         var detected: LanguageCode?
         if let language = message.language, bot.languages.contains(language) {
             conversation.language = language
-        } else if !conversation.languageIsFixed, let guess = model.detector.detect(message.text) {
+        } else if !conversation.languageIsFixed, let guess = model.detector.detect(text) {
             detected = guess.language
             if guess.isConfident { conversation.language = guess.language }
         }
@@ -37,7 +41,7 @@ public struct Engine: Sendable {
 
         // 2. Understanding.
         let intentModel = model.models[language] ?? model.models[bot.defaultLanguage] ?? model.models.values.first
-        var ranking = intentModel?.classify(message.text) ?? []
+        var ranking = intentModel?.classify(text) ?? []
         var choice: Reading.Choice?
         if let payload = message.payload, payload.hasPrefix(Self.payloadPrefix) {
             let name = IntentName(String(payload.dropFirst(Self.payloadPrefix.count)))
@@ -48,7 +52,7 @@ public struct Engine: Sendable {
         }
         if choice == nil, case .awaitingChoice(let options) = conversation.state, let intentModel {
             let titles = options.map { title(of: $0, in: language) }
-            switch ChoiceResolver.resolve(message.text, titles: titles, analyzer: intentModel.analyzer) {
+            switch ChoiceResolver.resolve(text, titles: titles, analyzer: intentModel.analyzer) {
             case .option(let i): choice = .intent(options[i])
             case .neither: choice = .neither
             case nil: break

@@ -63,7 +63,6 @@ struct Chat: ParsableCommand {
                 guard session.handle(line) else { break }
             }
         }
-        FileHandle.standardOutput.synchronizeFile()
     }
 }
 
@@ -118,11 +117,20 @@ final class ChatSession {
 
     func printBanner() {
         let bot = engine.bot
-        print(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · /help for commands"))
+        output(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · /help for commands"))
     }
+
+    /// Lines longer than this (in UTF-8 bytes) are not answered.
+    static let maximumLineLength = 64 * 1024
+    private var lineNumber = 0
 
     /// Handles one input line; returns false when the session should end.
     func handle(_ rawLine: String) -> Bool {
+        lineNumber += 1
+        guard rawLine.utf8.count <= Self.maximumLineLength else {
+            printError("error: input line \(lineNumber) is longer than \(Self.maximumLineLength / 1024) KiB; skipped")
+            return true
+        }
         let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
         if line.isEmpty { return true }
         if line.hasPrefix("/") { return command(line) }
@@ -130,13 +138,13 @@ final class ChatSession {
         let turn = engine.respond(to: UserMessage(text: line), in: &conversation)
         let elapsed = ContinuousClock.now - start
         for message in turn.messages {
-            print(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text)
+            output(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text)
             if !message.quickReplies.isEmpty {
                 let buttons = message.quickReplies.enumerated().map { "[\($0.offset + 1)] \($0.element.title)" }
-                print("  " + style.yellow(buttons.joined(separator: "  ")))
+                output("  " + style.yellow(buttons.joined(separator: "  ")))
             }
         }
-        if debug { print(style.dim(debugLine(turn, elapsed: elapsed))) }
+        if debug { output(style.dim(debugLine(turn, elapsed: elapsed))) }
         return true
     }
 
@@ -160,16 +168,16 @@ final class ChatSession {
         switch parts[0] {
         case "/help":
             for c in Self.commands {
-                print("  \((c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)).padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.help)")
+                output("  \((c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)).padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.help)")
             }
         case "/debug":
             debug.toggle()
-            print(style.dim("debug view \(debug ? "on" : "off")"))
+            output(style.dim("debug view \(debug ? "on" : "off")"))
         case "/reset":
             conversationCount += 1
             let language = conversation.languageIsFixed ? conversation.language : nil
             conversation = engine.startConversation(id: "repl-\(conversationCount)", language: language, userName: userName)
-            print(style.dim("new conversation"))
+            output(style.dim("new conversation"))
         case "/reload":
             do {
                 let loaded = try EngineLoader.load(botDirectory: botDirectory, store: store, variations: variations, logger: logger)
@@ -182,16 +190,16 @@ final class ChatSession {
                     conversation.state = .idle
                 }
                 let retrained = loaded.trained.isEmpty ? "no retraining needed" : "retrained \(loaded.trained.map(\.rawValue).joined(separator: ", "))"
-                print(style.dim("reloaded \(engine.bot.name): \(engine.bot.intents.count) intents, \(retrained)"))
+                output(style.dim("reloaded \(engine.bot.name): \(engine.bot.intents.count) intents, \(retrained)"))
             } catch {
                 report(error)
                 printError("the bot was not reloaded; the previous version keeps running")
             }
         case "/lang":
             if argument.isEmpty {
-                print(style.dim("language \(conversation.language) (\(conversation.languageIsFixed ? "fixed" : "detected from messages"))"))
+                output(style.dim("language \(conversation.language) (\(conversation.languageIsFixed ? "fixed" : "detected from messages"))"))
             } else if setLanguage(argument) {
-                print(style.dim(conversation.languageIsFixed ? "language fixed to \(conversation.language)" : "language detected from messages"))
+                output(style.dim(conversation.languageIsFixed ? "language fixed to \(conversation.language)" : "language detected from messages"))
             }
         case "/quit", "/exit":
             return false

@@ -66,15 +66,15 @@ struct Eval: ParsableCommand {
                 "ms_per_message": report.msPerMessage,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            output(String(decoding: data, as: UTF8.self))
         } else {
             func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
-            print("train: \(report.trainExamples) examples, \(report.intents) intents, \(String(format: "%.2f", report.trainSeconds)) s")
-            print("test:  \(report.testExamples) examples, \(String(format: "%.3f", report.msPerMessage)) ms per message")
-            print("accuracy:          \(percent(report.accuracy))")
-            print("macro-F1:          \(String(format: "%.3f", report.macroF1))")
-            if let a = report.inScopeAccuracy { print("in-scope accuracy: \(percent(a))") }
-            if let r = report.oosRecall { print("out-of-scope recall: \(percent(r)) (threshold \(report.threshold))") }
+            output("train: \(report.trainExamples) examples, \(report.intents) intents, \(String(format: "%.2f", report.trainSeconds)) s")
+            output("test:  \(report.testExamples) examples, \(String(format: "%.3f", report.msPerMessage)) ms per message")
+            output("accuracy:          \(percent(report.accuracy))")
+            output("macro-F1:          \(String(format: "%.3f", report.macroF1))")
+            if let a = report.inScopeAccuracy { output("in-scope accuracy: \(percent(a))") }
+            if let r = report.oosRecall { output("out-of-scope recall: \(percent(r)) (threshold \(report.threshold))") }
         }
     }
 

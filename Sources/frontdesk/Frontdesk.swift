@@ -41,6 +41,12 @@ struct LoggingOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
+/// Writes a line to stdout at once (unbuffered), so that a program reading our output
+/// through a pipe sees each reply as soon as it is made.
+func output(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// Writes to stderr (diagnostics never go to stdout).
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -51,15 +51,66 @@ struct CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
+    /// A running `frontdesk` whose stdin is written line by line and whose stdout is read
+    /// as it comes, for tests that must act between two messages.
+    final class Session {
+        let process = Process()
+        private let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        private(set) var output = ""
+
+        init(_ arguments: [String], in directory: URL = repositoryRoot) throws {
+            process.executableURL = try executable
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+        }
+
+        func send(_ line: String) {
+            stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
+        }
+
+        /// Reads stdout until it contains `text` (or the process closes it).
+        func waitFor(_ text: String) -> Bool {
+            while !output.contains(text) {
+                let data = stdout.fileHandleForReading.availableData
+                if data.isEmpty { return false }
+                output += String(decoding: data, as: UTF8.self)
+            }
+            return true
+        }
+
+        /// Closes stdin and returns the exit status and everything written to stderr.
+        func finish() throws -> (status: Int32, stderr: String) {
+            try stdin.fileHandleForWriting.close()
+            output += String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, err)
+        }
+    }
+
+    /// A copy of the example bot in a temporary folder, to edit in a test.
+    static func copyOfExampleBot() throws -> URL {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-bot-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("intents"), to: copy)
+        return copy
+    }
+
     static func temporaryDatabase() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-cli-\(UUID().uuidString)/frontdesk.sqlite").path
     }
 }
 
 @Suite(.serialized) struct ChatTests {
-    let db = CLI.temporaryDatabase()
+    /// One database for the suite: the example bot is trained once, then loaded from the cache.
+    static let sharedDatabase = CLI.temporaryDatabase()
+    let db = ChatTests.sharedDatabase
 
     @Test func pipedInputPrintsOnlyTheBotsReplies() throws {
+        let db = CLI.temporaryDatabase()
         let result = try CLI.run(["chat", "--db", db, "--seed", "3"], input: "hi\nbye\n")
         #expect(result.status == 0)
         #expect(result.stderr == "")
@@ -137,6 +188,50 @@ struct CLI {
             3 errors
 
             """)
+    }
+
+    @Test func reloadPicksUpEditsAndKeepsTheOldBotOnErrors() throws {
+        let bot = try CLI.copyOfExampleBot()
+        let session = try CLI.Session(["chat", "--bot", bot.path, "--db", db, "--seed", "1"])
+        session.send("/lang")
+        #expect(session.waitFor("language en"))
+
+        // A broken edit: /reload reports it and the previous bot keeps answering.
+        let smalltalk = bot.appendingPathComponent("smalltalk.yaml")
+        let original = try String(contentsOf: smalltalk, encoding: .utf8)
+        try original.replacingOccurrences(of: "version: 1", with: "version: 9").write(to: smalltalk, atomically: true, encoding: .utf8)
+        session.send("/reload")
+        session.send("hi")
+        #expect(session.waitFor("automated assistant"))
+
+        // A good edit: a new reply is used after /reload, in the same conversation.
+        let edited = original.replacingOccurrences(of: "  - name: thanks", with: """
+              - name: weather
+                examples:
+                  en: [how is the weather, is it raining, weather forecast please, will it be sunny tomorrow]
+                replies:
+                  en: ["I only know about Kestrel products, not the weather."]
+              - name: thanks
+            """)
+        try edited.write(to: smalltalk, atomically: true, encoding: .utf8)
+        session.send("/reload")
+        #expect(session.waitFor("reloaded Kestrel Assistant: 50 intents, retrained en"))
+        session.send("how is the weather today")
+        #expect(session.waitFor("not the weather"))
+        let (status, stderr) = try session.finish()
+        #expect(status == 0)
+        #expect(stderr.contains("\(smalltalk.path):1:10: error: unsupported format version '9' (this Frontdesk reads version 1)"))
+        #expect(stderr.contains("the bot was not reloaded; the previous version keeps running"))
+        // The conversation went on: the bot introduced itself once only.
+        #expect(session.output.components(separatedBy: "automated assistant").count == 2)
+    }
+
+    @Test func aHugeLineIsSkippedWithItsLineNumber() throws {
+        let huge = String(repeating: "refund ", count: 20_000)
+        let result = try CLI.run(["chat", "--db", db], input: "hi\n\(huge)\nthanks\n")
+        #expect(result.status == 0)
+        #expect(result.stderr == "error: input line 2 is longer than 64 KiB; skipped\n")
+        #expect(result.lines.count == 3)  // disclosure, greeting, thanks
     }
 
     @Test func helpShowsTheDatabasePath() throws {
