@@ -75,6 +75,8 @@ public enum BotLoader {
         guard let enumerator = FileManager.default.enumerator(atPath: dir) else { return [] }
         var files: [String] = []
         while let path = enumerator.nextObject() as? String {
+            // Hidden files and folders (editor back-ups, .git) are not part of the bot.
+            if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
             if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
                 files.append(path)
             }

@@ -107,7 +107,7 @@ func checkVersion(_ root: Node.Mapping, in file: SourceFile) -> Bool {
         file.error("missing format version: add `version: \(expected)` at the top of the file", at: file.location(root.mark))
         return false
     }
-    guard node.int == expected else {
+    guard (node.int ?? node.string.flatMap { Int($0) }) == expected else {
         file.error("unsupported format version '\(node.string ?? node.kindName)' (this Frontdesk reads version \(expected))", at: node)
         return false
     }

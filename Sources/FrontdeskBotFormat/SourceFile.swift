@@ -32,11 +32,12 @@ final class SourceFile {
         return location(node.mark, offset: extra)
     }
 
+    /// The text of a line, or `nil` when there is none or it is blank (nothing to point at).
     func line(_ number: Int) -> String? {
         guard number >= 1, number <= lines.count else { return nil }
         var line = String(lines[number - 1])
         if line.hasSuffix("\r") { line.removeLast() }
-        return line
+        return line.allSatisfy(\.isWhitespace) ? nil : line
     }
 
     func error(_ message: String, at location: SourceLocation) {

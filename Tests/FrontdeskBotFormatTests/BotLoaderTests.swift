@@ -233,3 +233,59 @@ let greetIntent = """
         #expect(throws: FrontdeskError.self) { try BotLoader.load(directory: "/nonexistent/frontdesk-bot") }
     }
 }
+
+@Suite struct BotLoaderEdgeCaseTests {
+    @Test func reportsADuplicateKey() throws {
+        let intent = """
+            version: 1
+            intents:
+              - name: greet
+                examples:
+                  en: [hello]
+                examples:
+                  en: [hi]
+                replies:
+                  en: [Hi]
+            """
+        let found = try problems(["bot.yaml": settings, "greet.yaml": intent])
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("bot/greet.yaml:") == true)
+        #expect(found.first?.contains("duplicate key 'examples'") == true)
+    }
+
+    @Test func acceptsAQuotedVersion() throws {
+        let dir = try makeBot(["bot.yaml": settings.replacingOccurrences(of: "version: 1", with: "version: \"1\""), "greet.yaml": greetIntent])
+        #expect(try BotLoader.load(directory: dir).bot.intents.count == 1)
+    }
+
+    @Test func ignoresHiddenFilesAndReadsSubfolders() throws {
+        let other = greetIntent.replacingOccurrences(of: "name: greet", with: "name: hello_again")
+        let dir = try makeBot(["bot.yaml": settings, "small talk/greet.yaml": greetIntent, ".backup.yaml": "version: [broken", "more/other.yml": other])
+        let loaded = try BotLoader.load(directory: dir)
+        #expect(loaded.bot.intents.map(\.name) == ["hello_again", "greet"])
+    }
+
+    @Test func reportsAnEmptyFileAndAListAtTheTop() throws {
+        let found = try problems(["bot.yaml": settings, "a.yaml": "", "b.yaml": "- one\n- two\n"])
+        #expect(found == [
+            "bot/a.yaml:1:1: error: the file is empty (expected `version: 1` and content)",
+            """
+            bot/b.yaml:1:1: error: expected a mapping with `version: 1` at the top of the file
+            - one
+            ^
+            """,
+        ])
+    }
+
+    @Test func reportsAnUnclosedBraceInAReply() throws {
+        let intent = greetIntent.replacingOccurrences(of: "\"Hallo! Willkommen bei {company}.\"", with: "\"Hallo {company\"")
+        let found = try problems(["bot.yaml": settings, "greet.yaml": intent])
+        #expect(found == [
+            """
+            bot/greet.yaml:10:19: error: unclosed '{' in reply (write '{{' for a literal brace)
+                  de: ["Hallo {company"]
+                              ^
+            """,
+        ])
+    }
+}
