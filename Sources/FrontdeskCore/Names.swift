@@ -8,14 +8,6 @@ public struct IntentName: RawRepresentable, Hashable, Comparable, Sendable, Coda
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// An ISO 639-1 language code in lower case (`en`, `de`).
@@ -35,14 +27,6 @@ public struct LanguageCode: RawRepresentable, Hashable, Comparable, Sendable, Co
     /// Whether `text` looks like a language code (two or three ASCII letters).
     public static func isWellFormed(_ text: String) -> Bool {
         (2...3).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isLetter }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 }
 
