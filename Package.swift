@@ -42,9 +42,11 @@ let package = Package(
             "FrontdeskDialogue", "FrontdeskStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Conversation tests (transcripts), their runner and JUnit output; bot validation.
+        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue"]),
         // The only target that touches the terminal and stdin/stdout.
         .executableTarget(name: "frontdesk", dependencies: [
-            "FrontdeskEngine", "FrontdeskUnderstanding", "CReadline",
+            "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskTesting", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "FrontdeskBotFormatTests", dependencies: ["FrontdeskBotFormat"]),
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
+        .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting"]),
         // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).
         .testTarget(name: "FrontdeskCLITests", dependencies: [], exclude: ["Fixtures"]),
     ],

@@ -111,9 +111,9 @@ final class SourceFile {
                 continue
             }
             if !allowed.contains(name) {
-                let suggestion = allowed.min { editDistance($0, name) < editDistance($1, name) }
+                let suggestion = allowed.min { levenshteinDistance($0, name) < levenshteinDistance($1, name) }
                 var message = "unknown key '\(name)' in \(what)"
-                if let suggestion, editDistance(suggestion, name) <= 2 {
+                if let suggestion, levenshteinDistance(suggestion, name) <= 2 {
                     message += "; did you mean '\(suggestion)'?"
                 } else {
                     message += " (expected \(allowed.map { "'\($0)'" }.joined(separator: ", ")))"
@@ -183,19 +183,3 @@ extension Double {
     var formatted: String { self == rounded() ? String(Int(self)) : String(self) }
 }
 
-/// Levenshtein distance, for "did you mean" on misspelt keys.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
-}

@@ -60,6 +60,8 @@ public struct FrontdeskError: Error, Sendable, CustomStringConvertible {
         case storage = "storage"
         /// A cached model could not be decoded (it is retrained).
         case corruptModel = "corrupt_model"
+        /// A transcript (conversation test) is malformed; see `diagnostics`.
+        case invalidTranscript = "invalid_transcript"
     }
 
     public let code: Code

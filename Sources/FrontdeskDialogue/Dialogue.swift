@@ -44,9 +44,9 @@ public enum Dialogue {
     public static func step(_ state: DialogueState, _ reading: Reading, thresholds: Thresholds) -> (Decision, DialogueState) {
         switch reading.choice {
         case .intent(let name)?:
-            // A picked option or a tapped quick reply: answer that intent.
-            let confidence = reading.ranking.first { $0.intent == name }?.confidence ?? 1
-            return (.answer(IntentScore(intent: name, confidence: confidence)), .idle)
+            // A picked option or a tapped quick reply: the customer said which intent, so it
+            // is answered with full confidence.
+            return (.answer(IntentScore(intent: name, confidence: 1)), .idle)
         case .neither?:
             if case .awaitingChoice = state { return (.rephrase, .idle) }
         case nil:

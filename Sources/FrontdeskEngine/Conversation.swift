@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 
@@ -13,6 +14,8 @@ public struct Conversation: Sendable, Equatable {
     public var state: DialogueState
     /// The customer's name when the channel knows it; fills `{user_name}`.
     public var userName: String?
+    /// When the customer last wrote (the message's timestamp).
+    public var lastMessageAt: Date?
 
     public init(id: String, language: LanguageCode, languageIsFixed: Bool = false, userName: String? = nil) {
         self.id = id
@@ -31,11 +34,14 @@ public struct UserMessage: Sendable, Equatable {
     public var payload: String?
     /// The language, when the channel knows it; otherwise it is detected.
     public var language: LanguageCode?
+    /// When the customer sent it (from the channel, or the injected clock).
+    public var timestamp: Date?
 
-    public init(text: String, payload: String? = nil, language: LanguageCode? = nil) {
+    public init(text: String, payload: String? = nil, language: LanguageCode? = nil, timestamp: Date? = nil) {
         self.text = text
         self.payload = payload
         self.language = language
+        self.timestamp = timestamp
     }
 }
 
@@ -72,32 +78,35 @@ public struct Turn: Sendable, Equatable {
 }
 
 /// Chooses one of a reply's variations. Injected so that tests and transcripts are
-/// deterministic: `.seeded` depends only on the seed, the conversation id, the turn and
-/// the message's position, never on earlier calls.
+/// deterministic: `.seeded` depends only on the seed, the turn and the message's position in
+/// the turn, never on earlier calls, so replaying a conversation with the same seed gives
+/// the same replies.
 public struct VariationChooser: Sendable {
-    private let pick: @Sendable (_ count: Int, _ conversation: String, _ turn: Int, _ slot: Int) -> Int
+    private let pick: @Sendable (_ count: Int, _ turn: Int, _ slot: Int) -> Int
+    /// The seed, for a seeded chooser.
+    public let seed: UInt64?
 
-    public init(_ pick: @escaping @Sendable (_ count: Int, _ conversation: String, _ turn: Int, _ slot: Int) -> Int) {
+    public init(seed: UInt64? = nil, _ pick: @escaping @Sendable (_ count: Int, _ turn: Int, _ slot: Int) -> Int) {
+        self.seed = seed
         self.pick = pick
     }
 
-    public func choose(among count: Int, conversation: String, turn: Int, slot: Int) -> Int {
+    public func choose(among count: Int, turn: Int, slot: Int) -> Int {
         guard count > 1 else { return 0 }
-        return min(max(0, pick(count, conversation, turn, slot)), count - 1)
+        return min(max(0, pick(count, turn, slot)), count - 1)
     }
 
     public static func seeded(_ seed: UInt64) -> VariationChooser {
-        VariationChooser { count, conversation, turn, slot in
+        VariationChooser(seed: seed) { count, turn, slot in
             var hasher = StableHasher(seed: StableHasher.offsetBasis ^ seed)
-            hasher.combine(conversation)
             hasher.combine(turn)
             hasher.combine(slot)
             return Int(hasher.value % UInt64(count))
         }
     }
 
-    public static let random = VariationChooser { count, _, _, _ in Int.random(in: 0..<count) }
+    public static let random = VariationChooser { count, _, _ in Int.random(in: 0..<count) }
 
     /// Always the first variation.
-    public static let first = VariationChooser { _, _, _, _ in 0 }
+    public static let first = VariationChooser { _, _, _ in 0 }
 }

@@ -7,7 +7,8 @@ import FrontdeskUnderstanding
 public struct Engine: Sendable {
     public let bot: Bot
     public let model: BotModel
-    public let variations: VariationChooser
+    /// How reply variations are chosen; replace it to replay a conversation with a seed.
+    public var variations: VariationChooser
 
     public init(bot: Bot, model: BotModel, variations: VariationChooser) {
         self.bot = bot
@@ -29,6 +30,7 @@ public struct Engine: Sendable {
 
     public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
         let text = String(message.text.prefix(Self.analysedLength))
+        if let timestamp = message.timestamp { conversation.lastMessageAt = timestamp }
         // 1. Language.
         var detected: LanguageCode?
         if let language = message.language, bot.languages.contains(language) {
@@ -68,7 +70,7 @@ public struct Engine: Sendable {
         var slot = 0
         func render(_ variations: Variations, extra: [String: String] = [:], quickReplies: [QuickReply] = []) {
             guard let templates = variations[language] ?? variations[bot.defaultLanguage], !templates.isEmpty else { return }
-            let index = self.variations.choose(among: templates.count, conversation: conversation.id, turn: conversation.turn, slot: slot)
+            let index = self.variations.choose(among: templates.count, turn: conversation.turn, slot: slot)
             slot += 1
             let userName = conversation.userName
             let text = templates[index].render { name in

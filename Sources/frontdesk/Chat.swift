@@ -4,6 +4,7 @@ import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
 import FrontdeskStore
+import FrontdeskTesting
 import Logging
 
 struct Chat: ParsableCommand {
@@ -20,8 +21,11 @@ struct Chat: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Fix the conversation's language (otherwise it is detected).", valueName: "code"))
     var lang: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seed for choosing reply variations (the same seed gives the same replies).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Seed for choosing reply variations (the same seed gives the same replies; default: a random one, saved by /save).", valueName: "n"))
     var seed: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Where /save writes transcripts.", valueName: "dir"))
+    var transcripts: String = "transcripts"
 
     @Option(name: .long, help: ArgumentHelp("The customer's name, for {user_name} in replies.", valueName: "name"))
     var userName: String?
@@ -34,7 +38,7 @@ struct Chat: ParsableCommand {
         let logger = Logger(label: "frontdesk.chat")
         let store: Store
         let loaded: EngineLoader.Result
-        let variations = seed.map(VariationChooser.seeded) ?? .random
+        let variations = VariationChooser.seeded(seed ?? UInt64.random(in: 1...999_999))
         do {
             store = try Store(path: options.db, logger: logger)
             loaded = try EngineLoader.load(botDirectory: options.bot, store: store, variations: variations, logger: logger)
@@ -46,8 +50,8 @@ struct Chat: ParsableCommand {
         for warning in loaded.warnings where interactive { printError(warning.rendered) }
 
         let session = ChatSession(
-            engine: loaded.engine, store: store, botDirectory: options.bot, variations: variations,
-            style: Style.forStandardOutput(), interactive: interactive, userName: userName, logger: logger)
+            engine: loaded.engine, store: store, botDirectory: options.bot, transcriptsDirectory: transcripts,
+            variations: variations, style: Style.forStandardOutput(), interactive: interactive, userName: userName, logger: logger)
         if let lang {
             guard session.setLanguage(lang) else { throw ExitCode(2) }
         }
@@ -77,25 +81,30 @@ final class ChatSession {
     private var conversation: Conversation
     private var debug = false
     private var conversationCount = 1
+    /// The conversation so far, for /save.
+    private var recorder: TranscriptRecorder
     private let store: Store
     private let botDirectory: String
-    private let variations: VariationChooser
+    private let transcriptsDirectory: String
+    private var variations: VariationChooser
     private let style: Style
     private let interactive: Bool
     private let userName: String?
     private let logger: Logger
 
-    init(engine: Engine, store: Store, botDirectory: String, variations: VariationChooser, style: Style,
-         interactive: Bool, userName: String?, logger: Logger) {
+    init(engine: Engine, store: Store, botDirectory: String, transcriptsDirectory: String, variations: VariationChooser,
+         style: Style, interactive: Bool, userName: String?, logger: Logger) {
         self.engine = engine
         self.store = store
         self.botDirectory = botDirectory
+        self.transcriptsDirectory = transcriptsDirectory
         self.variations = variations
         self.style = style
         self.interactive = interactive
         self.userName = userName
         self.logger = logger
         conversation = engine.startConversation(id: "repl-1", userName: userName)
+        recorder = TranscriptRecorder(language: nil)
     }
 
     struct Command {
@@ -110,6 +119,8 @@ final class ChatSession {
         Command(name: "/reset", arguments: "", help: "start a new conversation"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
         Command(name: "/lang", arguments: "[code|auto]", help: "show, fix or auto-detect the conversation's language"),
+        Command(name: "/save", arguments: "NAME", help: "save this conversation as a test, transcripts/NAME.txt (the bot's replies are the expectations)"),
+        Command(name: "/load", arguments: "FILE", help: "replay a transcript in a new conversation, show where it diverges, then go on from there"),
         Command(name: "/quit", arguments: "", help: "leave (Ctrl-D works too)"),
     ]
 
@@ -137,6 +148,13 @@ final class ChatSession {
         let start = ContinuousClock.now
         let turn = engine.respond(to: UserMessage(text: line), in: &conversation)
         let elapsed = ContinuousClock.now - start
+        recorder.record(customer: line, turn: turn)
+        printReplies(turn)
+        if debug { output(style.dim(debugLine(turn, elapsed: elapsed))) }
+        return true
+    }
+
+    private func printReplies(_ turn: Turn) {
         for message in turn.messages {
             output(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text)
             if !message.quickReplies.isEmpty {
@@ -144,8 +162,6 @@ final class ChatSession {
                 output("  " + style.yellow(buttons.joined(separator: "  ")))
             }
         }
-        if debug { output(style.dim(debugLine(turn, elapsed: elapsed))) }
-        return true
     }
 
     func debugLine(_ turn: Turn, elapsed: Duration) -> String {
@@ -174,9 +190,8 @@ final class ChatSession {
             debug.toggle()
             output(style.dim("debug view \(debug ? "on" : "off")"))
         case "/reset":
-            conversationCount += 1
             let language = conversation.languageIsFixed ? conversation.language : nil
-            conversation = engine.startConversation(id: "repl-\(conversationCount)", language: language, userName: userName)
+            startConversation(language: language)
             output(style.dim("new conversation"))
         case "/reload":
             do {
@@ -201,6 +216,10 @@ final class ChatSession {
             } else if setLanguage(argument) {
                 output(style.dim(conversation.languageIsFixed ? "language fixed to \(conversation.language)" : "language detected from messages"))
             }
+        case "/save":
+            save(argument)
+        case "/load":
+            load(argument)
         case "/quit", "/exit":
             return false
         default:
@@ -209,10 +228,90 @@ final class ChatSession {
         return true
     }
 
+    private func startConversation(language: LanguageCode?) {
+        conversationCount += 1
+        conversation = engine.startConversation(id: "repl-\(conversationCount)", language: language, userName: userName)
+        recorder = TranscriptRecorder(language: conversation.languageIsFixed ? conversation.language : nil)
+    }
+
+    /// `/save NAME`: the conversation so far as a transcript whose expectations are the
+    /// bot's actual replies.
+    private func save(_ name: String) {
+        guard !name.isEmpty else {
+            printError("usage: /save NAME (writes \(transcriptsDirectory)/NAME.\(Transcript.fileExtension))")
+            return
+        }
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "_-./".contains($0) }), !name.hasPrefix("."), !name.contains("..") else {
+            printError("error: use letters, digits, '_', '-', '.' and '/' in the name")
+            return
+        }
+        guard !recorder.isEmpty else {
+            printError("error: nothing to save yet: the conversation has no messages")
+            return
+        }
+        let file = name.hasSuffix(".\(Transcript.fileExtension)") ? name : "\(name).\(Transcript.fileExtension)"
+        let path = "\(transcriptsDirectory)/\(file)"
+        guard !FileManager.default.fileExists(atPath: path) else {
+            printError("error: \(path) already exists; choose another name")
+            return
+        }
+        let title = String(file.dropLast(Transcript.fileExtension.count + 1)).replacingOccurrences(of: "_", with: " ")
+        let transcript = recorder.transcript(title: title, path: path, user: userName, seed: variations.seed ?? Transcript.defaultSeed)
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try transcript.formatted().write(toFile: path, atomically: true, encoding: .utf8)
+            output(style.dim("saved \(transcript.turns.count) turns to \(path); run it with: frontdesk test \(path)"))
+        } catch {
+            printError("error: \(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// `/load FILE`: replays a transcript in a new conversation and shows where it diverges.
+    private func load(_ path: String) {
+        guard !path.isEmpty else {
+            printError("usage: /load FILE")
+            return
+        }
+        let transcript: Transcript
+        do {
+            transcript = try Transcript.read(path: path)
+        } catch {
+            report(error)
+            return
+        }
+        variations = .seeded(transcript.seed)
+        engine.variations = variations
+        startConversation(language: transcript.language.flatMap { engine.bot.languages.contains($0) ? $0 : nil })
+        conversation.userName = transcript.user ?? userName
+        output(style.dim("replaying \(path): \(transcript.title)"))
+        var diverging = 0
+        for step in transcript.steps {
+            if case .language(let language, _) = step {
+                recorder.recordLanguage(language)
+            }
+            let played = TranscriptRunner.play([step], engine: engine, conversation: &conversation, clock: transcript.time)
+            for turn in played {
+                output("\(style.bold("you>")) \(turn.turn.customer)")
+                recorder.record(customer: turn.turn.customer, turn: turn.actual)
+                printReplies(turn.actual)
+                if !turn.failures.isEmpty {
+                    diverging += 1
+                    for failure in turn.failures {
+                        output(FailureReport.lines(failure, in: turn, file: path, style: style).map { "  " + style.yellow("│") + " " + $0 }.joined(separator: "\n"))
+                    }
+                }
+            }
+        }
+        let turns = transcript.turns.count
+        output(style.dim(diverging == 0 ? "all \(turns) turns as expected; the conversation goes on from here"
+                                        : "\(diverging) of \(turns) turns diverge; the conversation goes on from here"))
+    }
+
     /// Fixes the language, or with "auto" lets it follow the customer's messages.
     func setLanguage(_ code: String) -> Bool {
         if code == "auto" {
             conversation.languageIsFixed = false
+            recorder.recordLanguage(nil)
             return true
         }
         let language = LanguageCode(code)
@@ -222,6 +321,7 @@ final class ChatSession {
         }
         conversation.language = language
         conversation.languageIsFixed = true
+        recorder.recordLanguage(language)
         return true
     }
 }

@@ -7,9 +7,9 @@ import Logging
 struct Frontdesk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frontdesk",
-        abstract: "A customer-service chatbot engine: talk to a bot, evaluate its intent matching.",
+        abstract: "A customer-service chatbot engine: talk to a bot, test its conversations, evaluate its intent matching.",
         version: "0.1.0",
-        subcommands: [Chat.self, Eval.self],
+        subcommands: [Chat.self, Test.self, Validate.self, Eval.self],
         defaultSubcommand: Chat.self)
 }
 

@@ -15,6 +15,7 @@ struct Style: Sendable {
     func cyan(_ s: String) -> String { wrap(s, "36") }
     func yellow(_ s: String) -> String { wrap(s, "33") }
     func red(_ s: String) -> String { wrap(s, "31") }
+    func green(_ s: String) -> String { wrap(s, "32") }
 
     private func wrap(_ s: String, _ code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s

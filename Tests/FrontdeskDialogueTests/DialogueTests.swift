@@ -40,7 +40,7 @@ import Testing
         #expect(state == .awaitingChoice(options: ["refund", "cancel"]))
 
         let (picked, after) = Dialogue.step(state, Reading(ranking: r, choice: .intent("cancel")), thresholds: thresholds)
-        #expect(picked == .answer(IntentScore(intent: "cancel", confidence: 0.40)))
+        #expect(picked == .answer(IntentScore(intent: "cancel", confidence: 1)))
         #expect(after == .idle)
 
         let (neither, afterNeither) = Dialogue.step(state, Reading(ranking: r, choice: .neither), thresholds: thresholds)

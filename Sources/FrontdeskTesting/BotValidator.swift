@@ -1,0 +1,222 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskEngine
+import FrontdeskUnderstanding
+
+/// The checks of `frontdesk validate` beyond what the loader reports: risks a trainer should
+/// know about before customers find them. All are warnings.
+public enum BotValidator {
+    public struct Options: Sendable {
+        /// Fewer examples than this in a language is "too few".
+        public var minimumExamples = 10
+        /// Examples of different intents at least this similar (0...1) are near-duplicates.
+        public var nearDuplicateSimilarity = 0.85
+        public init() {}
+    }
+
+    /// Warnings about the intents of a loaded bot, using its trained model.
+    public static func check(_ engine: Engine, options: Options = Options()) -> [Diagnostic] {
+        let bot = engine.bot
+        var warnings: [Diagnostic] = []
+        func warn(_ message: String, at location: SourceLocation?) {
+            warnings.append(Diagnostic(.warning, at: location ?? SourceLocation(file: "bot", line: 1, column: 1), message,
+                                       sourceLine: location.flatMap(sourceLine)))
+        }
+
+        for intent in bot.intents {
+            for language in bot.languages {
+                let examples = intent.examples[language] ?? []
+                let hasReplies = !(intent.replies[language] ?? []).isEmpty
+                if examples.isEmpty {
+                    warn("intent '\(intent.name)' has no examples in '\(language)': customers writing \(language) never reach it" + (hasReplies ? ", so its '\(language)' replies are never used" : ""), at: intent.location)
+                } else if examples.count < options.minimumExamples {
+                    warn("intent '\(intent.name)' has only \(examples.count) example\(examples.count == 1 ? "" : "s") in '\(language)' (\(options.minimumExamples) or more, varied, work better)", at: intent.location)
+                }
+                if !hasReplies, !examples.isEmpty {
+                    warn("intent '\(intent.name)' has no replies in '\(language)': customers writing \(language) get the '\(bot.defaultLanguage)' replies", at: intent.location)
+                }
+                var seen: [String: SourceLocation?] = [:]
+                for template in intent.replies[language] ?? [] {
+                    if let first = seen[template.source] {
+                        warn("the same reply twice in intent '\(intent.name)'" + (first.map { " (first at line \($0.line))" } ?? ""), at: template.location)
+                    }
+                    seen[template.source] = template.location
+                }
+            }
+        }
+
+        for language in bot.languages {
+            warnings += duplicates(in: bot, language: language, options: options)
+            if let model = engine.model.models[language] {
+                warnings += unreachable(in: bot, language: language, model: model)
+            }
+        }
+        return warnings
+    }
+
+    /// The same example under two intents, and near-duplicates across intents.
+    static func duplicates(in bot: Bot, language: LanguageCode, options: Options) -> [Diagnostic] {
+        struct Item {
+            let intent: IntentName
+            let example: Intent.Example
+            let folded: String
+            let vector: [(UInt64, Double)]
+            let norm: Double
+        }
+        var items: [Item] = []
+        for intent in bot.intents {
+            for example in intent.examples[language] ?? [] {
+                let folded = Normalizer.tokens(Normalizer.fold(example.text)).joined(separator: " ")
+                let vector = trigramVector(folded)
+                items.append(Item(intent: intent.name, example: example, folded: folded, vector: vector,
+                                  norm: vector.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()))
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        var firstByText: [String: Item] = [:]
+        for item in items {
+            if let first = firstByText[item.folded], first.intent != item.intent {
+                diagnostics.append(warning(
+                    "the example '\(item.example.text)' of intent '\(item.intent)' is also an example of '\(first.intent)'\(at(first.example.location)); the model cannot tell them apart",
+                    at: item.example.location))
+            } else if firstByText[item.folded] == nil {
+                firstByText[item.folded] = item
+            }
+        }
+        for j in items.indices {
+            for i in 0..<j where items[i].intent != items[j].intent && items[i].folded != items[j].folded {
+                let a = items[i], b = items[j]
+                guard a.norm > 0, b.norm > 0 else { continue }
+                let similarity = dot(a.vector, b.vector) / (a.norm * b.norm)
+                if similarity >= options.nearDuplicateSimilarity {
+                    diagnostics.append(warning(
+                        "the example '\(b.example.text)' of intent '\(b.intent)' is \(Int((similarity * 100).rounded()))% similar to '\(a.example.text)' of intent '\(a.intent)'\(at(a.example.location)); customers saying this may get either",
+                        at: b.example.location))
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// Intents that the trained model never picks for their own examples.
+    static func unreachable(in bot: Bot, language: LanguageCode, model: IntentModel) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for intent in bot.intents {
+            let examples = intent.examples[language] ?? []
+            guard !examples.isEmpty else { continue }
+            var winners: [IntentName: Int] = [:]
+            var reached = false
+            for example in examples {
+                let decision = Dialogue.decide(model.classify(example.text), thresholds: bot.thresholds)
+                switch decision {
+                case .answer(let score) where score.intent == intent.name: reached = true
+                case .clarify(let a, let b) where a.intent == intent.name || b.intent == intent.name: reached = true
+                case .answer(let score): winners[score.intent, default: 0] += 1
+                default: break
+                }
+                if reached { break }
+            }
+            if !reached {
+                let mostly = winners.max { $0.value < $1.value }.map { " (mostly '\($0.key)')" } ?? ""
+                diagnostics.append(warning(
+                    "intent '\(intent.name)' is never reached in '\(language)': none of its examples is answered with it\(mostly), so its replies are never used",
+                    at: intent.location))
+            }
+        }
+        return diagnostics
+    }
+
+    /// Transcripts that use intents the bot does not have, or expect replies no intent has.
+    public static func check(transcript: Transcript, bot: Bot) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let lines = (try? String(contentsOfFile: transcript.path, encoding: .utf8))?.components(separatedBy: "\n") ?? []
+        func warn(_ message: String, line: Int) {
+            let source = line >= 1 && line <= lines.count ? lines[line - 1] : nil
+            diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: transcript.path, line: line, column: 1), message, sourceLine: source))
+        }
+        let allTemplates = bot.intents.flatMap { $0.replies.values.flatMap { $0 } }
+            + [bot.builtinReplies.disclosure, bot.builtinReplies.fallback, bot.builtinReplies.didYouMean, bot.builtinReplies.rephrase].flatMap { $0.values.flatMap { $0 } }
+        if let language = transcript.language, !bot.languages.contains(language) {
+            warn("the bot does not speak '\(language)' (languages: \(bot.languages.map(\.rawValue).joined(separator: ", ")))", line: 1)
+        }
+        for step in transcript.steps {
+            switch step {
+            case .language(let language?, let line) where !bot.languages.contains(language):
+                warn("the bot does not speak '\(language)' (languages: \(bot.languages.map(\.rawValue).joined(separator: ", ")))", line: line)
+            case .turn(let turn):
+                for expectation in turn.expectations {
+                    switch expectation.kind {
+                    case .intent(let name) where bot.intent(named: name) == nil:
+                        warn("the bot has no intent '\(name)'\(suggestion(name.rawValue, among: bot.intents.map(\.name.rawValue)))", line: expectation.line)
+                    case .oneOf(let name) where ReplyMatcher.templates(named: name, in: bot) == nil:
+                        warn("'\(name)' is neither an intent nor a built-in reply\(suggestion(name, among: bot.intents.map(\.name.rawValue) + Transcript.builtinReplyNames))", line: expectation.line)
+                    case .exact(let text) where !allTemplates.contains(where: { ReplyMatcher.matches($0, text) }):
+                        warn("no reply of the bot can produce this text (was a reply edited?)", line: expectation.line)
+                    default:
+                        break
+                    }
+                }
+            default:
+                break
+            }
+        }
+        return diagnostics
+    }
+
+    // MARK: helpers
+
+    static func suggestion(_ name: String, among names: [String]) -> String {
+        guard let best = names.min(by: { levenshteinDistance($0, name) < levenshteinDistance($1, name) }),
+              levenshteinDistance(best, name) <= max(2, name.count / 4)
+        else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    static func at(_ location: SourceLocation?) -> String {
+        location.map { " (\($0))" } ?? ""
+    }
+
+    static func warning(_ message: String, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(.warning, at: location ?? SourceLocation(file: "bot", line: 1, column: 1), message, sourceLine: location.flatMap(sourceLine))
+    }
+
+    /// The text of the line a location points at (read again from the file).
+    static func sourceLine(_ location: SourceLocation) -> String? {
+        guard let text = try? String(contentsOfFile: location.file, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line >= 1, location.line <= lines.count else { return nil }
+        return String(lines[location.line - 1])
+    }
+
+    /// Counts of character trigrams of " text ", sorted by hash.
+    static func trigramVector(_ text: String) -> [(UInt64, Double)] {
+        let scalars = [UInt32(32)] + text.unicodeScalars.map(\.value) + [32]
+        guard scalars.count >= 3 else { return [] }
+        var counts: [UInt64: Double] = [:]
+        for i in 0...(scalars.count - 3) {
+            var h = StableHasher()
+            h.combine(scalars[i])
+            h.combine(scalars[i + 1])
+            h.combine(scalars[i + 2])
+            counts[h.value, default: 0] += 1
+        }
+        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    static func dot(_ a: [(UInt64, Double)], _ b: [(UInt64, Double)]) -> Double {
+        var i = 0, j = 0, sum = 0.0
+        while i < a.count, j < b.count {
+            if a[i].0 == b[j].0 {
+                sum += a[i].1 * b[j].1
+                i += 1
+                j += 1
+            } else if a[i].0 < b[j].0 {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return sum
+    }
+}

@@ -1,0 +1,42 @@
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskEngine
+
+/// Records a live conversation (the REPL's) as transcript steps whose expectations are the
+/// bot's actual replies, so that `/save` writes a test that passes right away.
+public struct TranscriptRecorder: Sendable {
+    public private(set) var steps: [Transcript.Step] = []
+    /// The language the conversation was fixed to when it started (`nil`: detected).
+    public private(set) var language: LanguageCode?
+
+    public init(language: LanguageCode?) {
+        self.language = language
+    }
+
+    public var isEmpty: Bool { steps.isEmpty }
+
+    public mutating func record(customer: String, turn: FrontdeskEngine.Turn) {
+        var expectations = turn.messages.map { Transcript.Expectation(.exact($0.text), line: 0) }
+        let quickReplies = turn.messages.flatMap(\.quickReplies).map(\.title)
+        if !quickReplies.isEmpty {
+            expectations.append(Transcript.Expectation(.quickReplies(quickReplies), line: 0))
+        }
+        if case .answer(let score) = turn.decision {
+            expectations.append(Transcript.Expectation(.intent(score.intent), line: 0))
+        }
+        steps.append(.turn(Transcript.Turn(customer: customer, line: 0, expectations: expectations)))
+    }
+
+    /// The language was fixed (or set to be detected, `nil`) during the conversation.
+    public mutating func recordLanguage(_ language: LanguageCode?) {
+        if steps.isEmpty {
+            self.language = language
+        } else {
+            steps.append(.language(language, line: 0))
+        }
+    }
+
+    public func transcript(title: String, path: String, user: String?, seed: UInt64) -> Transcript {
+        Transcript(path: path, title: title, language: language, user: user, seed: seed, steps: steps)
+    }
+}
