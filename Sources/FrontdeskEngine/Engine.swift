@@ -37,7 +37,9 @@ public struct Engine: Sendable {
             conversation.language = language
         } else if !conversation.languageIsFixed, let guess = model.detector.detect(text) {
             detected = guess.language
-            if guess.isConfident { conversation.language = guess.language }
+            // A one-word message ("ok", "vpn") sets the language of a new conversation but
+            // does not switch that of a running one.
+            if guess.isConfident, guess.words >= 2 || conversation.turn == 0 { conversation.language = guess.language }
         }
         let language = conversation.language
 

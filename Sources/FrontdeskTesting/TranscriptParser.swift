@@ -145,6 +145,9 @@ struct TranscriptParser {
         if !sawTitle, diagnostics.isEmpty || !transcript.steps.isEmpty {
             error("missing 'title: ...' (a name for this conversation test)", line: first.line)
         }
+        diagnostics = diagnostics.enumerated().sorted {
+            ($0.element.location.line, $0.offset) < ($1.element.location.line, $1.offset)
+        }.map(\.element)
         return transcript
     }
 

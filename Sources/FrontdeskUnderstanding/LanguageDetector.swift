@@ -16,6 +16,8 @@ public struct LanguageDetector: Sendable {
         public let margin: Double
         /// Whether the margin is large enough to switch a conversation's language.
         public let isConfident: Bool
+        /// How many words the message has (one word rarely says much about a language).
+        public let words: Int
     }
 
     public init(samples: [LanguageCode: [String]]) {
@@ -51,7 +53,7 @@ public struct LanguageDetector: Sendable {
 
     public func detect(_ text: String) -> Guess? {
         guard let first = languages.first else { return nil }
-        guard languages.count > 1 else { return Guess(language: first, margin: 0, isConfident: true) }
+        guard languages.count > 1 else { return Guess(language: first, margin: 0, isConfident: true, words: Normalizer.tokens(Normalizer.fold(text)).count) }
         let features = Self.features(text)
         guard !features.isEmpty else { return nil }
         var scores = [Float](repeating: 0, count: languages.count)
@@ -61,7 +63,7 @@ public struct LanguageDetector: Sendable {
         let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
         let margin = Double(scores[ranked[0]] - scores[ranked[1]]) / Double(features.count)
         let words = Normalizer.tokens(Normalizer.fold(text)).count
-        return Guess(language: languages[ranked[0]], margin: margin, isConfident: margin > 0.35 && (words >= 2 || margin > 0.8))
+        return Guess(language: languages[ranked[0]], margin: margin, isConfident: margin > 0.35 && (words >= 2 || margin > 0.8), words: words)
     }
 
     /// Folded words and character trigrams of padded words, hashed.

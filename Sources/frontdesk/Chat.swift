@@ -255,7 +255,7 @@ final class ChatSession {
             printError("error: \(path) already exists; choose another name")
             return
         }
-        let title = String(file.dropLast(Transcript.fileExtension.count + 1)).replacingOccurrences(of: "_", with: " ")
+        let title = String((file as NSString).lastPathComponent.dropLast(Transcript.fileExtension.count + 1)).replacingOccurrences(of: "_", with: " ")
         let transcript = recorder.transcript(title: title, path: path, user: userName, seed: variations.seed ?? Transcript.defaultSeed)
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

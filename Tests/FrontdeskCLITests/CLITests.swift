@@ -274,3 +274,117 @@ struct CLI {
         #expect(result.stderr == "eval/bad.jsonl:2:1: error: not valid JSON\n1 error\n")
     }
 }
+
+@Suite(.serialized) struct ConversationTestTests {
+    let db = ChatTests.sharedDatabase
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-transcripts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The example bot's own transcripts, as .ci/run checks them through `swift test`.
+    @Test func theExampleBotValidatesCleanAndItsTranscriptsPass() throws {
+        let validate = try CLI.run(["validate", "--strict", "--db", db])
+        #expect(validate.status == 0)
+        #expect(validate.stdout == "no problems found\n")
+        let test = try CLI.run(["test", "--db", db])
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        let summary = try #require(test.lines.last)
+        let count = Int(summary.prefix { $0.isNumber }) ?? 0
+        #expect(count >= 25)
+        #expect(summary == "\(count) transcripts: \(count) passed, 0 failed")
+        #expect(test.lines.dropLast().allSatisfy { $0.hasPrefix("PASS  transcripts/") })
+    }
+
+    @Test func aSavedConversationPassesAndAnEditFailsWithADiff() throws {
+        let folder = try temporaryFolder()
+        let input = "hi\nI want to cancel my subscription and get a refund\n2\nIch habe mein Passwort vergessen\n/save checks/roundtrip\n"
+        let chat = try CLI.run(["chat", "--db", db, "--transcripts", folder.path], input: input)
+        #expect(chat.status == 0)
+        let file = folder.appendingPathComponent("checks/roundtrip.txt")
+        #expect(chat.stdout.contains("saved 4 turns to \(file.path)"))
+
+        let pass = try CLI.run(["test", file.path, "--db", db])
+        #expect(pass.status == 0, "\(pass.stdout)")
+        #expect(pass.lines.last == "1 transcript: 1 passed, 0 failed")
+
+        // Edit one expected reply: the test fails at that line, with a diff.
+        let text = try String(contentsOf: file, encoding: .utf8)
+        var lines = text.components(separatedBy: "\n")
+        // The reply to "2" (the customer's pick), whichever variation this session chose.
+        let index = try #require(lines.firstIndex(of: "customer: 2")) + 1
+        let reply = lines[index]
+        lines[index] = reply.replacingOccurrences(of: "bot: ", with: "bot: Well, ")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let junit = folder.appendingPathComponent("junit.xml")
+        let fail = try CLI.run(["test", file.path, "--db", db, "--junit", junit.path])
+        #expect(fail.status == 1)
+        #expect(fail.lines.first?.hasPrefix("FAIL  \(file.path)  roundtrip") == true)
+        #expect(fail.stdout.contains("\(file.path):\(index + 1): the bot's reply differs"))
+        #expect(fail.stdout.contains("diff:     [-Well,-] \(reply.dropFirst(5))"))
+        #expect(fail.stdout.contains("led by:   subscription_cancel (1.00), language en"))
+        #expect(fail.lines.last == "1 transcript: 0 passed, 1 failed")
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"1\" failures=\"1\" errors=\"0\""))
+    }
+
+    @Test func aMalformedTranscriptIsReportedWithItsPlace() throws {
+        let folder = try temporaryFolder()
+        try "version: 1\ntitle: Broken\nbot: Hello\ncustomer: hi\nbott: Hi\n".write(to: folder.appendingPathComponent("broken.txt"), atomically: true, encoding: .utf8)
+        try "version: 7\n".write(to: folder.appendingPathComponent("future.txt"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["test", folder.path, "--db", db])
+        #expect(result.status == 2)
+        let path = folder.path
+        #expect(result.stderr == """
+            \(path)/broken.txt:3:1: error: 'bot:' comes before any 'customer:' line (the customer speaks first)
+            bot: Hello
+            ^
+            \(path)/broken.txt:5:1: error: unknown line 'bott:'; did you mean 'bot:'?
+            bott: Hi
+            ^
+            2 errors
+            \(path)/future.txt:1:10: error: unsupported transcript version '7' (this Frontdesk reads version 1)
+            version: 7
+                     ^
+            1 error
+
+            """)
+        #expect(result.lines == ["ERROR \(path)/broken.txt", "ERROR \(path)/future.txt", "2 transcripts: 0 passed, 0 failed, 2 invalid"])
+    }
+
+    @Test func filterSelectsTranscripts() throws {
+        let result = try CLI.run(["test", "--db", db, "--filter", "no transcript is called like this"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: no transcripts to run in transcripts matching --filter no transcript is called like this\n")
+    }
+
+    @Test func validateNamesDuplicatesAndNearDuplicates() throws {
+        let bot = try CLI.copyOfExampleBot()
+        let file = bot.appendingPathComponent("subscriptions.yaml")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        let anchor = try #require(text.range(of: "  - name: subscription_cancel\n"))
+        let examples = try #require(text.range(of: "      en:\n", range: anchor.upperBound..<text.endIndex))
+        text.insert(contentsOf: "        - i want a refund\n        - can i get my money back please\n", at: examples.upperBound)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let line = text[..<examples.upperBound].components(separatedBy: "\n").count
+
+        let noTranscripts = try temporaryFolder().path
+        let plain = try CLI.run(["validate", "--bot", bot.path, "--db", db, "--transcripts", noTranscripts])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("\(file.path):\(line):11: warning: the example 'i want a refund' of intent 'subscription_cancel' is also an example of 'refund_request' (\(bot.path)/refunds_billing.yaml:9:11); the model cannot tell them apart"))
+        #expect(plain.stdout.contains("\(file.path):\(line + 1):11: warning: the example 'can i get my money back please' of intent 'subscription_cancel' is 88% similar to 'can i get my money back' of intent 'refund_request' (\(bot.path)/refunds_billing.yaml:10:11); customers saying this may get either"))
+        #expect(plain.lines.last == "0 errors, 2 warnings")
+
+        let strict = try CLI.run(["validate", "--strict", "--bot", bot.path, "--db", db, "--transcripts", noTranscripts])
+        #expect(strict.status == 1)
+    }
+
+    @Test func validateReportsErrorsWithStatusTwo() throws {
+        let result = try CLI.run(["validate", "--bot", "broken-bot", "--db", db], in: CLI.fixtures)
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("broken-bot/d.yaml:1:10: error: unsupported format version '2' (this Frontdesk reads version 1)"))
+        #expect(result.lines.last == "3 errors, 0 warnings")
+    }
+}

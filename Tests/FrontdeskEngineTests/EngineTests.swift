@@ -142,8 +142,9 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         let german = engine.respond(to: UserMessage(text: "Ich möchte bitte mein Geld zurück"), in: &conversation)
         #expect(german.language == "de")
         #expect(german.messages.map(\.text) == ["Ich bin Testbot, ein automatischer Assistent.", "Eine Erstattung ist innerhalb von 30 Tagen möglich."])
-        // A short message keeps the conversation's language.
+        // A one-word message keeps the conversation's language, even a clearly English one.
         #expect(engine.respond(to: UserMessage(text: "ok"), in: &conversation).language == "de")
+        #expect(engine.respond(to: UserMessage(text: "hello"), in: &conversation).language == "de")
         let english = engine.respond(to: UserMessage(text: "how do I cancel my subscription"), in: &conversation)
         #expect(english.language == "en")
         #expect(english.messages.map(\.text) == ["You can cancel in your account."])
