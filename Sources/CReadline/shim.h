@@ -1,5 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
 
@@ -14,4 +17,22 @@ static inline void frontdesk_rl_set_no_default_completion(void) {
 }
 static inline void frontdesk_rl_set_readline_name(const char *name) {
     rl_readline_name = name;
+}
+
+/* Ctrl-C at the prompt clears the line being typed, as in a shell; Ctrl-D leaves. */
+static inline void frontdesk_rl_on_sigint(int signal_number) {
+    (void)signal_number;
+    (void)write(STDOUT_FILENO, "\n", 1);
+    rl_on_new_line();
+    rl_replace_line("", 0);
+    rl_redisplay();
+}
+static inline void frontdesk_rl_clear_line_on_sigint(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = frontdesk_rl_on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    rl_catch_signals = 0;
+    sigaction(SIGINT, &action, NULL);
 }

@@ -90,8 +90,10 @@ public enum BotLoader {
             return nil
         }
         if let invalid = firstInvalidUTF8(in: data) {
+            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            let line = invalid.line <= lines.count ? String(decoding: lines[invalid.line - 1], as: UTF8.self) : nil
             diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: invalid.line, column: invalid.column),
-                                          "the file is not valid UTF-8 (save it as UTF-8)"))
+                                          "the file is not valid UTF-8 (save it as UTF-8)", sourceLine: line))
             return nil
         }
         return SourceFile(path: path, text: String(decoding: data, as: UTF8.self))

@@ -143,6 +143,10 @@ struct VariationsReader {
                                        at: item, offset: used.offset)
                         }
                     }
+                    for used in template.placeholders where Bot.optionalPlaceholders.contains(used.name) && !used.hasDefault {
+                        file.error("{\(used.name)} is not always known (not every channel gives the customer's name): write {\(used.name)|...} with a default, for example {\(used.name)|there}",
+                                   at: item, offset: used.offset)
+                    }
                     templates.append(template)
                 } catch {
                     file.error(error.message, at: item, offset: error.offset)

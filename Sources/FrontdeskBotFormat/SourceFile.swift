@@ -5,7 +5,7 @@ import Yams
 final class SourceFile {
     let path: String
     let text: String
-    private let lines: [Substring]
+    private let lines: [String]
     private var unsorted: [Diagnostic] = []
     /// The problems found, in line and column order.
     var diagnostics: [Diagnostic] {
@@ -16,17 +16,22 @@ final class SourceFile {
 
     init(path: String, text: String) {
         self.path = path
-        self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A byte-order mark (Windows editors write one) is not part of the YAML.
+        self.text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        // Split on any line break: "\r\n" is a single Character in Swift.
+        self.lines = self.text.sourceLines
     }
 
     func location(_ mark: Mark?, offset: Int = 0) -> SourceLocation {
         SourceLocation(file: path, line: mark?.line ?? 1, column: (mark?.column ?? 1) + offset)
     }
 
-    func location(of node: Node, offset: Int = 0) -> SourceLocation {
+    /// Where a node starts, or with `offset`, that many characters into its text (after the
+    /// opening quote of a quoted text).
+    func location(of node: Node, offset: Int? = nil) -> SourceLocation {
+        guard let offset else { return location(node.mark) }
         var extra = offset
-        if offset > 0, let scalar = node.scalar, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+        if let scalar = node.scalar, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
             extra += 1  // the opening quote
         }
         return location(node.mark, offset: extra)
@@ -35,8 +40,7 @@ final class SourceFile {
     /// The text of a line, or `nil` when there is none or it is blank (nothing to point at).
     func line(_ number: Int) -> String? {
         guard number >= 1, number <= lines.count else { return nil }
-        var line = String(lines[number - 1])
-        if line.hasSuffix("\r") { line.removeLast() }
+        let line = lines[number - 1]
         return line.allSatisfy(\.isWhitespace) ? nil : line
     }
 
@@ -48,7 +52,7 @@ final class SourceFile {
         unsorted.append(Diagnostic(.warning, at: location, message, sourceLine: line(location.line)))
     }
 
-    func error(_ message: String, at node: Node, offset: Int = 0) {
+    func error(_ message: String, at node: Node, offset: Int? = nil) {
         error(message, at: location(of: node, offset: offset))
     }
 

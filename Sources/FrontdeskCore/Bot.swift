@@ -40,6 +40,9 @@ public struct Bot: Sendable {
     }
 
     public static let builtinPlaceholders: Set<String> = ["bot_name", "user_name"]
+    /// Built-in placeholders that may have no value in a conversation; replies must give a
+    /// default for them (`{user_name|there}`).
+    public static let optionalPlaceholders: Set<String> = ["user_name"]
 }
 
 public struct Thresholds: Sendable, Hashable {

@@ -1,3 +1,12 @@
+extension String {
+    /// The lines of a text file, split at any line break ("\n", "\r\n", "\r"), without a
+    /// leading byte-order mark.
+    public var sourceLines: [String] {
+        let text = hasPrefix("\u{FEFF}") ? String(dropFirst()) : self
+        return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+    }
+}
+
 /// A place in a source file. Lines and columns start at 1; columns count Unicode scalars.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public let file: String

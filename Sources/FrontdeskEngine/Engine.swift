@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskUnderstanding
@@ -71,13 +72,15 @@ public struct Engine: Sendable {
         var messages: [BotMessage] = []
         var slot = 0
         func render(_ variations: Variations, extra: [String: String] = [:], quickReplies: [QuickReply] = []) {
-            guard let templates = variations[language] ?? variations[bot.defaultLanguage], !templates.isEmpty else { return }
+            // The conversation's language, else the default language, else any that has some.
+            let candidates = [language, bot.defaultLanguage] + bot.languages
+            guard let templates = candidates.lazy.compactMap({ variations[$0] }).first(where: { !$0.isEmpty }) else { return }
             let index = self.variations.choose(among: templates.count, turn: conversation.turn, slot: slot)
             slot += 1
             let userName = conversation.userName
             let text = templates[index].render { name in
                 extra[name] ?? (name == "bot_name" ? bot.name : name == "user_name" ? userName : bot.variables[name])
-            }
+            }.trimmingCharacters(in: .whitespacesAndNewlines)
             messages.append(BotMessage(text: text, quickReplies: quickReplies))
         }
         if conversation.turn == 0 {

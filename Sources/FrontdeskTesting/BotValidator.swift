@@ -130,7 +130,7 @@ public enum BotValidator {
     /// Transcripts that use intents the bot does not have, or expect replies no intent has.
     public static func check(transcript: Transcript, bot: Bot) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let lines = (try? String(contentsOfFile: transcript.path, encoding: .utf8))?.components(separatedBy: "\n") ?? []
+        let lines = (try? String(contentsOfFile: transcript.path, encoding: .utf8))?.sourceLines ?? []
         func warn(_ message: String, line: Int) {
             let source = line >= 1 && line <= lines.count ? lines[line - 1] : nil
             diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: transcript.path, line: line, column: 1), message, sourceLine: source))
@@ -184,9 +184,9 @@ public enum BotValidator {
     /// The text of the line a location points at (read again from the file).
     static func sourceLine(_ location: SourceLocation) -> String? {
         guard let text = try? String(contentsOfFile: location.file, encoding: .utf8) else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.sourceLines
         guard location.line >= 1, location.line <= lines.count else { return nil }
-        return String(lines[location.line - 1])
+        return lines[location.line - 1]
     }
 
     /// Counts of character trigrams of " text ", sorted by hash.

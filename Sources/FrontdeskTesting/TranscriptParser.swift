@@ -9,9 +9,7 @@ struct TranscriptParser {
 
     init(path: String, text: String) {
         self.path = path
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        self.lines = text.sourceLines
     }
 
     private mutating func error(_ message: String, line: Int, column: Int = 1) {

@@ -35,7 +35,7 @@ extension IntentModel {
         guard input.u32() == Self.encodingVersion else { throw fail("model encoding version differs") }
         guard let languageText = input.string() else { throw fail("truncated") }
         var spec = FeatureSpec()
-        guard let lo = input.u32(), let hi = input.u32(), lo >= 1, lo <= hi, let charWeight = input.f32(), let bigrams = input.u32()
+        guard let lo = input.u32(), let hi = input.u32(), lo >= 1, lo <= hi, hi <= 64, let charWeight = input.f32(), charWeight.isFinite, let bigrams = input.u32()
         else { throw fail("truncated") }
         spec.charGrams = Int(lo)...Int(hi)
         spec.charWeight = charWeight
@@ -46,17 +46,21 @@ extension IntentModel {
             guard let name = input.string() else { throw fail("truncated") }
             classes.append(IntentName(name))
         }
-        guard let rowCount = input.u32().map(Int.init) else { throw fail("truncated") }
+        guard let rowCount = input.u32().map(Int.init), rowCount <= input.remaining / 8 else { throw fail("truncated") }
         var index: [UInt64: Int32] = [:]
         index.reserveCapacity(rowCount)
         for row in 0..<rowCount {
             guard let hash = input.u64() else { throw fail("truncated") }
             index[hash] = Int32(row)
         }
-        guard let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
-              let weights = input.floats(rowCount * classes.count), let bias = input.floats(classes.count),
+        let (weightCount, overflow) = rowCount.multipliedReportingOverflow(by: classes.count)
+        guard !overflow, let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
+              let weights = input.floats(weightCount), let bias = input.floats(classes.count),
               input.isAtEnd
         else { throw fail("truncated") }
+        guard groups.allSatisfy({ $0 <= FeatureSpec.Group.char.rawValue }), index.count == rowCount,
+              idf.allSatisfy(\.isFinite), weights.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite)
+        else { throw fail("invalid values") }
         let language = LanguageCode(languageText)
         self.init(
             language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
@@ -90,6 +94,7 @@ struct BinaryReader {
     }
 
     var isAtEnd: Bool { offset == data.endIndex }
+    var remaining: Int { data.endIndex - offset }
 
     mutating func bytes(_ n: Int) -> [UInt8]? {
         guard n >= 0, data.endIndex - offset >= n else { return nil }
@@ -110,7 +115,7 @@ struct BinaryReader {
         return String(decoding: b, as: UTF8.self)
     }
     mutating func floats(_ n: Int) -> [Float]? {
-        guard n >= 0, data.endIndex - offset >= n * 4 else { return nil }
+        guard n >= 0, n <= (data.endIndex - offset) / 4 else { return nil }
         var out = [Float](repeating: 0, count: n)
         data[offset..<(offset + n * 4)].withUnsafeBytes { raw in
             for i in 0..<n {

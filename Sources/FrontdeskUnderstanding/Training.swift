@@ -71,7 +71,8 @@ extension IntentModel {
         if k > 1, !examples.isEmpty {
             var rng = SplitMix64(seed: options.seed)
             var order = Array(examples.indices)
-            let totalSteps = Float(options.epochs * examples.count)
+            let epochs = max(1, options.epochs)
+            let totalSteps = Float(epochs * examples.count)
             var step: Float = 0
             var scale: Float = 1
             var scores = [Float](repeating: 0, count: k)
@@ -80,7 +81,7 @@ extension IntentModel {
                 bias.withUnsafeMutableBufferPointer { b in
                     scores.withUnsafeMutableBufferPointer { s in
                       activeClasses.withUnsafeMutableBufferPointer { a in
-                        for _ in 0..<options.epochs {
+                        for _ in 0..<epochs {
                             order.shuffle(using: &rng)
                             for i in order {
                                 let lr = options.learningRate * max(0.02, 1 - step / totalSteps)

@@ -47,7 +47,7 @@ struct Chat: ParsableCommand {
             throw ExitCode(2)
         }
         let interactive = isatty(STDIN_FILENO) == 1
-        for warning in loaded.warnings where interactive { printError(warning.rendered) }
+        for warning in loaded.warnings { printError(warning.rendered) }
 
         let session = ChatSession(
             engine: loaded.engine, store: store, botDirectory: options.bot, transcriptsDirectory: transcripts,
@@ -142,9 +142,13 @@ final class ChatSession {
             printError("error: input line \(lineNumber) is longer than \(Self.maximumLineLength / 1024) KiB; skipped")
             return true
         }
-        let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        var line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
         if line.isEmpty { return true }
-        if line.hasPrefix("/") { return command(line) }
+        if line.hasPrefix("//") {
+            line.removeFirst()  // "//start" sends the message "/start"
+        } else if line.hasPrefix("/") {
+            return command(line)
+        }
         let start = ContinuousClock.now
         let turn = engine.respond(to: UserMessage(text: line), in: &conversation)
         let elapsed = ContinuousClock.now - start
@@ -196,6 +200,7 @@ final class ChatSession {
         case "/reload":
             do {
                 let loaded = try EngineLoader.load(botDirectory: botDirectory, store: store, variations: variations, logger: logger)
+                for warning in loaded.warnings { printError(warning.rendered) }
                 engine = loaded.engine
                 if !engine.bot.languages.contains(conversation.language) {
                     conversation.language = engine.bot.defaultLanguage
@@ -223,7 +228,7 @@ final class ChatSession {
         case "/quit", "/exit":
             return false
         default:
-            printError("unknown command \(parts[0]); /help lists the commands")
+            printError("unknown command \(parts[0]); /help lists the commands (to send a message starting with /, type it as //)")
         }
         return true
     }

@@ -44,13 +44,13 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
-        let trainData: [LabeledExample]
-        let testData: [LabeledExample]
-        do {
-            trainData = try read(train)
-            testData = try read(test)
-        } catch {
-            report(error)
+        var failures: [FrontdeskError] = []
+        var trainData: [LabeledExample] = []
+        var testData: [LabeledExample] = []
+        do { trainData = try read(train) } catch { failures.append(error) }
+        do { testData = try read(test) } catch { failures.append(error) }
+        guard failures.isEmpty else {
+            for failure in failures { report(failure) }
             throw ExitCode(2)
         }
         let report = Evaluation.run(
@@ -82,7 +82,11 @@ struct Eval: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FrontdeskError(.io, "\(path): cannot read the file")
         }
-        return try LabeledData.parseJSONLines(data, path: path)
+        let examples = try LabeledData.parseJSONLines(data, path: path)
+        guard !examples.isEmpty else {
+            throw FrontdeskError(.invalidData, "\(path): no examples (expected {\"text\": ..., \"intent\": ...} lines)")
+        }
+        return examples
     }
 }
 
@@ -95,6 +99,16 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Longest character n-gram.") var charMax: Int?
     @Option(help: "Weight of the character n-gram block.") var charWeight: Float?
     @Option(help: "Minimum document frequency of character n-grams.") var minDf: Int?
+
+    func validate() throws {
+        if let epochs, !(1...1000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 1000") }
+        if let learningRate, !(learningRate > 0 && learningRate <= 100) { throw ValidationError("--learning-rate must be above 0 and at most 100") }
+        if let l2, !(l2 >= 0 && l2 < 1) { throw ValidationError("--l2 must be at least 0 and below 1") }
+        if let charMin, !(1...10).contains(charMin) { throw ValidationError("--char-min must be between 1 and 10") }
+        if let charMax, !(1...10).contains(charMax) { throw ValidationError("--char-max must be between 1 and 10") }
+        if let charWeight, !(charWeight >= 0 && charWeight <= 100) { throw ValidationError("--char-weight must be between 0 and 100") }
+        if let minDf, !(1...1_000_000).contains(minDf) { throw ValidationError("--min-df must be at least 1") }
+    }
 
     var options: TrainingOptions {
         var o = TrainingOptions()

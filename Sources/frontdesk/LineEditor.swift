@@ -1,8 +1,9 @@
 @preconcurrency import CReadline
 import Foundation
 
-/// GNU readline with a history file that is appended after every line, so that neither
-/// Ctrl-C nor a crash loses it, and Tab completion of slash commands.
+/// GNU readline with a history file that is appended after every line, so that nothing
+/// typed is lost even if the process is killed; Tab completes slash commands; Ctrl-C clears
+/// the line being typed.
 final class LineEditor {
     private let historyPath: String
     static let historyLimit: Int32 = 2000
@@ -12,6 +13,7 @@ final class LineEditor {
         completionWords = completions
         frontdesk_rl_set_readline_name("frontdesk")
         frontdesk_rl_set_completion(completeSlashCommand)
+        frontdesk_rl_clear_line_on_sigint()
         using_history()
         let folder = (historyPath as NSString).deletingLastPathComponent
         if !folder.isEmpty {

@@ -289,3 +289,37 @@ let greetIntent = """
         ])
     }
 }
+
+@Suite struct BotLoaderTextTests {
+    @Test func requiresADefaultForTheUsersName() throws {
+        let intent = greetIntent.replacingOccurrences(of: "Hi {user_name|there}, welcome", with: "Hi {user_name}, welcome")
+        let found = try problems(["bot.yaml": settings, "greet.yaml": intent])
+        #expect(found == [
+            """
+            bot/greet.yaml:9:16: error: {user_name} is not always known (not every channel gives the customer's name): write {user_name|...} with a default, for example {user_name|there}
+                  en: ["Hi {user_name}, welcome to {company}!"]
+                           ^
+            """,
+        ])
+    }
+
+    @Test func pointsIntoWindowsFilesAndAcceptsAByteOrderMark() throws {
+        let crlf = greetIntent.replacingOccurrences(of: "version: 1", with: "version: 5").replacingOccurrences(of: "\n", with: "\r\n")
+        let found = try problems(["bot.yaml": "\u{FEFF}" + settings.replacingOccurrences(of: "\n", with: "\r\n"), "greet.yaml": crlf])
+        #expect(found == [
+            """
+            bot/greet.yaml:1:10: error: unsupported format version '5' (this Frontdesk reads version 1)
+            version: 5
+                     ^
+            """,
+        ])
+    }
+
+    @Test func pointsAtAPlaceholderAtTheStartOfAQuotedReply() throws {
+        let intent = greetIntent.replacingOccurrences(of: "\"Hallo! Willkommen bei {company}.\"", with: "\"{nope} Hallo\"")
+        let found = try problems(["bot.yaml": settings, "greet.yaml": intent])
+        #expect(found.map { $0.components(separatedBy: "\n")[0] } == [
+            "bot/greet.yaml:10:13: error: unknown placeholder {nope}: nothing fills it (known: bot_name, company, user_name)",
+        ])
+    }
+}

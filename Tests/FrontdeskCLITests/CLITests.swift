@@ -268,6 +268,15 @@ struct CLI {
         #expect(result.stdout.contains("train: 12 examples, 3 intents"))
     }
 
+    @Test func anEmptyFileIsAnError() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).jsonl")
+        try Data().write(to: empty)
+        let result = try CLI.run(["eval", "--train", "eval/bad.jsonl", "--test", empty.path], in: CLI.fixtures)
+        #expect(result.status == 2)
+        // Both files' problems are reported in one run.
+        #expect(result.stderr == "eval/bad.jsonl:2:1: error: not valid JSON\n1 error\nerror: \(empty.path): no examples (expected {\"text\": ..., \"intent\": ...} lines)\n")
+    }
+
     @Test func badLinesAreReportedWithFileAndLine() throws {
         let result = try CLI.run(["eval", "--train", "eval/bad.jsonl", "--test", "eval/test.jsonl"], in: CLI.fixtures)
         #expect(result.status == 2)

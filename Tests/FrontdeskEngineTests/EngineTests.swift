@@ -159,6 +159,17 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(turn.messages.first?.text == "Ich bin Testbot, ein automatischer Assistent.")
     }
 
+    @Test func repliesComeFromAnotherLanguageWhenNeeded() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var bot = engine.bot
+        let index = try #require(bot.intents.firstIndex { $0.name == "cancel" })
+        bot.intents[index].replies = ["de": bot.intents[index].replies["de"]!]
+        let germanOnly = Engine(bot: bot, model: engine.model, variations: .first)
+        var conversation = germanOnly.startConversation(id: "c1", language: "en")
+        let turn = germanOnly.respond(to: UserMessage(text: "how do I cancel my subscription"), in: &conversation)
+        #expect(turn.messages.map(\.text) == ["I am Testbot, an automated assistant.", "Sie können im Konto kündigen."])
+    }
+
     @Test func seededVariationsAreDeterministic() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         func replies() -> [String] {

@@ -68,6 +68,15 @@ let smallSet: [(text: String, intent: IntentName)] = [
         data.removeLast(5)
         #expect(throws: FrontdeskError.self) { try IntentModel(decoding: data) }
         #expect(throws: FrontdeskError.self) { try IntentModel(decoding: Data("nonsense".utf8)) }
+        // Flip every byte in turn: decoding fails cleanly or gives a model that still classifies.
+        let good = model.encoded()
+        for position in stride(from: 0, to: good.count, by: max(1, good.count / 400)) {
+            var bad = good
+            bad[position] ^= 0xFF
+            if let decoded = try? IntentModel(decoding: bad) {
+                #expect(decoded.classify("refund please").count == 3)
+            }
+        }
     }
 }
 
@@ -113,5 +122,17 @@ let smallSet: [(text: String, intent: IntentName)] = [
     @Test func leavesOtherMessagesAlone() {
         #expect(ChoiceResolver.resolve("my vpn is broken since yesterday evening", titles: titles, analyzer: analyzer) == nil)
         #expect(ChoiceResolver.resolve("", titles: titles, analyzer: analyzer) == nil)
+        // New questions that happen to contain a number, an ordinal or a "no".
+        #expect(ChoiceResolver.resolve("I need 2 licences", titles: titles, analyzer: analyzer) == nil)
+        #expect(ChoiceResolver.resolve("my first vpn connection fails", titles: titles, analyzer: analyzer) == nil)
+        #expect(ChoiceResolver.resolve("nope, my vpn is slow", titles: titles, analyzer: analyzer) == nil)
+        #expect(ChoiceResolver.resolve("not the first, the second", titles: titles, analyzer: analyzer) == nil)
+        #expect(ChoiceResolver.resolve("the first and the second", titles: titles, analyzer: analyzer) == nil)
+    }
+
+    @Test func understandsFillersAroundThePick() {
+        #expect(ChoiceResolver.resolve("option 2 please", titles: titles, analyzer: analyzer) == .option(1))
+        #expect(ChoiceResolver.resolve("none of them", titles: titles, analyzer: analyzer) == .neither)
+        #expect(ChoiceResolver.resolve("cancel", titles: titles, analyzer: analyzer) == .option(1))
     }
 }
