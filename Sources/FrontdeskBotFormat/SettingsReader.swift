@@ -21,7 +21,7 @@ struct SettingsReader {
         if let node = root["languages"] {
             for item in file.sequence(node, "'languages'") ?? [] {
                 guard let text = file.string(item, "a language") else { continue }
-                guard LanguageCode.isWellFormed(text) else {
+                guard LanguageCode.isKnown(text) else {
                     file.error("'\(text)' is not a language code (use ISO 639-1 codes such as en, de)", at: item)
                     continue
                 }
@@ -159,7 +159,7 @@ struct VariationsReader {
 
     /// Reads a language key, reporting one the bot does not declare.
     func language(_ key: Node) -> LanguageCode? {
-        guard let text = key.string, LanguageCode.isWellFormed(text) else {
+        guard let text = key.string, LanguageCode.isKnown(text) else {
             file.error("'\(key.string ?? "")' is not a language code (use ISO 639-1 codes such as en, de)", at: key)
             return nil
         }

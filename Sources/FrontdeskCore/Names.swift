@@ -1,3 +1,5 @@
+import Foundation
+
 /// The name of an intent, as written in the bot's intent files (`refund_request`).
 public struct IntentName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
     CustomStringConvertible, ExpressibleByStringLiteral
@@ -27,6 +29,11 @@ public struct LanguageCode: RawRepresentable, Hashable, Comparable, Sendable, Co
     /// Whether `text` looks like a language code (two or three ASCII letters).
     public static func isWellFormed(_ text: String) -> Bool {
         (2...3).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isLetter }
+    }
+
+    /// Whether `text` is an ISO 639 language code (`en`, `de`, `gsw`; not `zz`).
+    public static func isKnown(_ text: String) -> Bool {
+        isWellFormed(text) && Locale.LanguageCode(text.lowercased()).isISOLanguage
     }
 }
 

@@ -323,3 +323,14 @@ let greetIntent = """
         ])
     }
 }
+
+@Suite struct LanguageCodeTests {
+    @Test func acceptsISOCodesOnly() throws {
+        #expect(LanguageCode.isKnown("de"))
+        #expect(LanguageCode.isKnown("EN"))
+        #expect(!LanguageCode.isKnown("zz"))
+        #expect(!LanguageCode.isKnown("english"))
+        let found = try problems(["bot.yaml": settings.replacingOccurrences(of: "[en, de]", with: "[en, zz]"), "greet.yaml": greetIntent])
+        #expect(found.first?.hasPrefix("bot/bot.yaml:3:17: error: 'zz' is not a language code") == true)
+    }
+}
