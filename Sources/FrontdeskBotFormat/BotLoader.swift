@@ -6,8 +6,6 @@ import Yams
 public struct LoadedBot: Sendable {
     public let bot: Bot
     public let warnings: [Diagnostic]
-    /// The files read, as display paths (`intents/billing.yaml`), settings first.
-    public let files: [String]
 }
 
 /// Reads a bot folder (format v1): `bot.yaml` with the settings and `*.yaml` intent files.
@@ -67,7 +65,7 @@ public enum BotLoader {
         let bot = Bot(
             name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
             variables: settings.variables, builtinReplies: settings.replies, intents: intents)
-        return LoadedBot(bot: bot, warnings: diagnostics, files: [settingsPath] + intentFiles.map { "\(dir)/\($0)" })
+        return LoadedBot(bot: bot, warnings: diagnostics)
     }
 
     /// `*.yaml` and `*.yml` files below `dir`, as sorted relative paths.

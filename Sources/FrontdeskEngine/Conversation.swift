@@ -105,8 +105,6 @@ public struct VariationChooser: Sendable {
         }
     }
 
-    public static let random = VariationChooser { count, _, _ in Int.random(in: 0..<count) }
-
     /// Always the first variation.
     public static let first = VariationChooser { _, _, _ in 0 }
 }

@@ -81,11 +81,4 @@ public final class Store: Sendable {
             logger.warning("cannot write the model cache", metadata: ["error": "\(error)"])
         }
     }
-
-    /// Keys of the cached models, newest first.
-    public func cachedModelKeys() -> [String] {
-        (try? database.read { db in
-            try String.fetchAll(db, sql: "SELECT key FROM model_cache ORDER BY created_at DESC")
-        }) ?? []
-    }
 }
