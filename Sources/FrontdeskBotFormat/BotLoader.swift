@@ -38,11 +38,14 @@ public enum BotLoader {
         }
 
         var intents: [Intent] = []
+        var entities: [EntityDefinition] = []
+        var annotations: [PlacedAnnotation] = []
         var firstDefinition: [IntentName: SourceLocation] = [:]
+        var firstEntity: [EntityName: SourceLocation] = [:]
         for relative in intentFiles {
             guard let file = readFile("\(dir)/\(relative)", into: &diagnostics) else { continue }
-            let reader = IntentReader(file: file, settings: settings)
-            for intent in reader.read() {
+            let content = IntentReader(file: file, settings: settings).read()
+            for intent in content.intents {
                 if let first = firstDefinition[intent.name] {
                     file.error("duplicate intent '\(intent.name)' (first defined at \(first))", at: intent.location ?? file.location(nil))
                     continue
@@ -50,8 +53,23 @@ public enum BotLoader {
                 firstDefinition[intent.name] = intent.location
                 intents.append(intent)
             }
+            for entity in content.entities {
+                if let first = firstEntity[entity.name] {
+                    file.error("duplicate entity '\(entity.name)' (first defined at \(first))", at: entity.location ?? file.location(nil))
+                    continue
+                }
+                firstEntity[entity.name] = entity.location ?? file.location(nil)
+                entities.append(entity)
+            }
+            annotations += content.annotations
             diagnostics += file.diagnostics
         }
+        diagnostics += applyAnnotations(annotations, to: &entities)
+        let fileOrder = Dictionary(diagnostics.map(\.location.file).enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        diagnostics = diagnostics.enumerated().sorted {
+            (fileOrder[$0.element.location.file]!, $0.element.location.line, $0.element.location.column, $0.offset)
+                < (fileOrder[$1.element.location.file]!, $1.element.location.line, $1.element.location.column, $1.offset)
+        }.map(\.element)
         if intents.isEmpty, settings != nil, !diagnostics.contains(where: { $0.severity == .error }) {
             diagnostics.append(Diagnostic(.error, at: SourceLocation(file: settingsPath, line: 1, column: 1),
                                           "the bot has no intents: add an intent file (*.yaml) next to \(settingsFileName)"))
@@ -64,8 +82,37 @@ public enum BotLoader {
         }
         let bot = Bot(
             name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
-            variables: settings.variables, builtinReplies: settings.replies, intents: intents)
+            variables: settings.variables, builtinReplies: settings.replies, intents: intents,
+            entities: entities, timeZone: settings.timeZone)
         return LoadedBot(bot: bot, warnings: diagnostics)
+    }
+
+    /// Checks that annotations name known entities, and adds annotated texts of list entities
+    /// to their synonyms (`[the vpn app](product:Kestrel VPN)` teaches "the vpn app").
+    static func applyAnnotations(_ annotations: [PlacedAnnotation], to entities: inout [EntityDefinition]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for placed in annotations {
+            let annotation = placed.annotation
+            if EntityName.builtin.contains(annotation.entity) { continue }
+            guard let index = entities.firstIndex(where: { $0.name == annotation.entity }) else {
+                let known = (entities.map(\.name) + EntityName.builtin).map(\.rawValue)
+                diagnostics.append(Diagnostic(.error, at: placed.location,
+                                              "unknown entity '\(annotation.entity)' in annotation (known: \(known.joined(separator: ", ")))",
+                                              sourceLine: placed.file.line(placed.location.line)))
+                continue
+            }
+            guard case .list(var values) = entities[index].kind else { continue }
+            let canonical = annotation.value ?? annotation.text
+            if let valueIndex = values.firstIndex(where: { $0.value == canonical }) {
+                if !values[valueIndex].forms(in: placed.language).contains(annotation.text) {
+                    values[valueIndex].synonyms[placed.language, default: []].append(annotation.text)
+                }
+            } else {
+                values.append(EntityDefinition.ListValue(value: canonical, synonyms: canonical == annotation.text ? [:] : [placed.language: [annotation.text]]))
+            }
+            entities[index].kind = .list(values)
+        }
+        return diagnostics
     }
 
     /// `*.yaml` and `*.yml` files below `dir`, as sorted relative paths.
@@ -127,6 +174,7 @@ struct Settings {
     var thresholds: Thresholds
     var variables: [String: String]
     var replies: BuiltinReplies
+    var timeZone: TimeZone
 
     var placeholders: Set<String> { Set(variables.keys).union(Bot.builtinPlaceholders) }
 }

@@ -2,7 +2,15 @@ import Foundation
 import FrontdeskCore
 import Yams
 
-/// Reads one intent file: `version` and a list of `intents`.
+/// An annotation with where it was written, checked once every file is read.
+struct PlacedAnnotation {
+    let annotation: Annotation
+    let language: LanguageCode
+    let location: SourceLocation
+    let file: SourceFile
+}
+
+/// Reads one intent file: `version`, a list of `intents` and/or a list of `entities`.
 struct IntentReader {
     let file: SourceFile
     /// `nil` when bot.yaml could not be read; languages and placeholders are then not checked.
@@ -10,21 +18,38 @@ struct IntentReader {
 
     static let intentKeys = ["name", "title", "examples", "replies"]
 
-    func read() -> [Intent] {
-        guard let root = file.parseRoot(), checkVersion(root, in: file) else { return [] }
-        file.checkKeys(root, allowed: ["version", "intents"], in: "an intent file")
-        guard let list = root["intents"] else {
-            file.error("missing 'intents' (a list of intents with name, examples and replies)", at: file.location(root.mark))
-            return []
+    struct Content {
+        var intents: [Intent] = []
+        var entities: [EntityDefinition] = []
+        var annotations: [PlacedAnnotation] = []
+    }
+
+    func read() -> Content {
+        var content = Content()
+        guard let root = file.parseRoot(), checkVersion(root, in: file) else { return content }
+        file.checkKeys(root, allowed: ["version", "intents", "entities"], in: "an intent file")
+        if let entities = root["entities"] {
+            content.entities = EntityReader(file: file, languages: settings?.languages ?? []).read(entities)
         }
-        return (file.sequence(list, "'intents'") ?? []).compactMap(readIntent)
+        guard let list = root["intents"] else {
+            if root["entities"] == nil {
+                file.error("missing 'intents' (a list of intents with name, examples and replies)", at: file.location(root.mark))
+            }
+            return content
+        }
+        for node in file.sequence(list, "'intents'") ?? [] {
+            guard let (intent, annotations) = readIntent(node) else { continue }
+            content.intents.append(intent)
+            content.annotations += annotations
+        }
+        return content
     }
 
     private var variations: VariationsReader {
         VariationsReader(file: file, languages: settings?.languages ?? [], placeholders: settings?.placeholders)
     }
 
-    private func readIntent(_ node: Node) -> Intent? {
+    private func readIntent(_ node: Node) -> (Intent, [PlacedAnnotation])? {
         guard let mapping = file.mapping(node, "an intent") else { return nil }
         file.checkKeys(mapping, allowed: Self.intentKeys, in: "an intent")
         guard let nameNode = mapping["name"] else {
@@ -52,14 +77,22 @@ struct IntentReader {
         }
 
         var examples: [LanguageCode: [Intent.Example]] = [:]
+        var placed: [PlacedAnnotation] = []
         if let examplesNode = mapping["examples"], let examplesMapping = file.mapping(examplesNode, "'examples'") {
             for (key, value) in examplesMapping {
                 guard let language = variations.language(key) else { continue }
                 var seen: [String: SourceLocation] = [:]
                 var list: [Intent.Example] = []
                 for item in file.sequence(value, "examples in '\(language)'") ?? [] {
-                    guard let text = file.string(item, "an example") else { continue }
-                    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    guard let written = file.string(item, "an example") else { continue }
+                    let parsed: (text: String, annotations: [Annotation])
+                    do {
+                        parsed = try Annotation.parse(written)
+                    } catch {
+                        file.error(error.message, at: item, offset: error.offset)
+                        continue
+                    }
+                    let trimmed = parsed.text.trimmingCharacters(in: .whitespacesAndNewlines)
                     let at = file.location(of: item)
                     if trimmed.isEmpty {
                         file.error("empty example", at: at)
@@ -70,7 +103,19 @@ struct IntentReader {
                         continue
                     }
                     seen[trimmed.lowercased()] = at
-                    list.append(Intent.Example(trimmed, location: at))
+                    // Offsets in the written example, to point at each annotation.
+                    let leading = parsed.text.unicodeScalars.prefix { $0.properties.isWhitespace }.count
+                    var shift = 0
+                    var annotations: [Annotation] = []
+                    for annotation in parsed.annotations {
+                        let moved = Annotation(entity: annotation.entity, text: annotation.text, value: annotation.value,
+                                               span: (annotation.span.lowerBound - leading)..<(annotation.span.upperBound - leading))
+                        annotations.append(moved)
+                        placed.append(PlacedAnnotation(annotation: moved, language: language,
+                                                       location: file.location(of: item, offset: annotation.span.lowerBound + shift), file: file))
+                        shift += 1 + 3 + annotation.entity.rawValue.unicodeScalars.count + (annotation.value.map { 1 + $0.unicodeScalars.count } ?? 0)
+                    }
+                    list.append(Intent.Example(trimmed, location: at, annotations: annotations))
                 }
                 examples[language] = list
             }
@@ -86,6 +131,6 @@ struct IntentReader {
         if replies.values.allSatisfy(\.isEmpty) {
             file.error("intent '\(name)' has no replies", at: location)
         }
-        return Intent(name: name, titles: titles, examples: examples, replies: replies, location: location)
+        return (Intent(name: name, titles: titles, examples: examples, replies: replies, location: location), placed)
     }
 }

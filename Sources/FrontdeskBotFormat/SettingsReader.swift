@@ -7,7 +7,7 @@ struct SettingsReader {
 
     func read() -> Settings? {
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
-        file.checkKeys(root, allowed: ["version", "name", "languages", "thresholds", "variables", "replies"], in: "bot settings")
+        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies"], in: "bot settings")
 
         var name: String?
         if let node = root["name"] {
@@ -37,6 +37,15 @@ struct SettingsReader {
             }
         } else {
             file.error("missing 'languages' (for example `languages: [en, de]`; the first is the default)", at: file.location(root.mark))
+        }
+
+        var timeZone = TimeZone(identifier: "UTC")!
+        if let node = root["time_zone"], let identifier = file.string(node, "'time_zone'") {
+            if let zone = TimeZone(identifier: identifier) {
+                timeZone = zone
+            } else {
+                file.error("unknown time zone '\(identifier)' (use an IANA name such as Europe/Berlin or UTC)", at: node)
+            }
         }
 
         var thresholds = Thresholds()
@@ -97,7 +106,7 @@ struct SettingsReader {
         replies.rephrase = builtin("rephrase", defaults: DefaultReplies.rephrase)
 
         guard let name, !languages.isEmpty else { return nil }
-        return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies)
+        return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone)
     }
 }
 

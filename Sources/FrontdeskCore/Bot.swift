@@ -1,3 +1,5 @@
+import Foundation
+
 /// A bot as loaded from its folder: settings and intents. Immutable.
 public struct Bot: Sendable {
     public var name: String
@@ -8,10 +10,15 @@ public struct Bot: Sendable {
     public var variables: [String: String]
     public var builtinReplies: BuiltinReplies
     public var intents: [Intent]
+    /// Entities the bot declares (the built-in ones are always there).
+    public var entities: [EntityDefinition]
+    /// The bot's time zone: dates such as "tomorrow" are resolved in it.
+    public var timeZone: TimeZone
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
-        variables: [String: String] = [:], builtinReplies: BuiltinReplies, intents: [Intent]
+        variables: [String: String] = [:], builtinReplies: BuiltinReplies, intents: [Intent],
+        entities: [EntityDefinition] = [], timeZone: TimeZone = TimeZone(identifier: "UTC")!
     ) {
         self.name = name
         self.languages = languages
@@ -19,6 +26,8 @@ public struct Bot: Sendable {
         self.variables = variables
         self.builtinReplies = builtinReplies
         self.intents = intents
+        self.entities = entities
+        self.timeZone = timeZone
     }
 
     public var defaultLanguage: LanguageCode { languages.first ?? .english }
@@ -80,11 +89,15 @@ public struct BuiltinReplies: Sendable {
 
 public struct Intent: Sendable {
     public struct Example: Sendable, Hashable {
+        /// The example without annotation brackets.
         public let text: String
         public let location: SourceLocation?
-        public init(_ text: String, location: SourceLocation? = nil) {
+        /// Entities marked in the example (`[12345](order_number)`).
+        public let annotations: [Annotation]
+        public init(_ text: String, location: SourceLocation? = nil, annotations: [Annotation] = []) {
             self.text = text
             self.location = location
+            self.annotations = annotations
         }
     }
 

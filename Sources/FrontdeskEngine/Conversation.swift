@@ -71,6 +71,8 @@ public struct Turn: Sendable, Equatable {
     public let decision: Decision
     /// All intents, best first.
     public let ranking: [IntentScore]
+    /// The entities found in the message.
+    public let entities: [Entity]
     /// The language of the reply.
     public let language: LanguageCode
     /// The detected language of the message, if detection ran.

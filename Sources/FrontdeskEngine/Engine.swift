@@ -10,11 +10,15 @@ public struct Engine: Sendable {
     public let model: BotModel
     /// How reply variations are chosen; replace it to replay a conversation with a seed.
     public var variations: VariationChooser
+    /// The time when a message carries no timestamp (dates such as "tomorrow" are resolved
+    /// against the message's time).
+    public let clock: @Sendable () -> Date
 
-    public init(bot: Bot, model: BotModel, variations: VariationChooser) {
+    public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = Date.init) {
         self.bot = bot
         self.model = model
         self.variations = variations
+        self.clock = clock
     }
 
     /// A new conversation; `language` fixes its language, otherwise it starts in the bot's
@@ -31,7 +35,8 @@ public struct Engine: Sendable {
 
     public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
         let text = String(message.text.prefix(Self.analysedLength))
-        if let timestamp = message.timestamp { conversation.lastMessageAt = timestamp }
+        let now = message.timestamp ?? clock()
+        conversation.lastMessageAt = now
         // 1. Language.
         var detected: LanguageCode?
         if let language = message.language, bot.languages.contains(language) {
@@ -63,6 +68,8 @@ public struct Engine: Sendable {
             case nil: break
             }
         }
+
+        let entities = model.entities.extract(text, language: language, now: now, timeZone: bot.timeZone)
 
         // 3. Dialogue.
         let (decision, next) = Dialogue.step(conversation.state, Reading(ranking: ranking, choice: choice), thresholds: bot.thresholds)
@@ -102,7 +109,7 @@ public struct Engine: Sendable {
             render(bot.builtinReplies.rephrase)
         }
         conversation.turn += 1
-        return Turn(messages: messages, decision: decision, ranking: ranking, language: language, detectedLanguage: detected)
+        return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, language: language, detectedLanguage: detected)
     }
 
     func title(of intent: IntentName, in language: LanguageCode) -> String {

@@ -18,7 +18,7 @@ public enum EngineLoader {
 
     public static func load(
         botDirectory: String, store: Store, variations: VariationChooser,
-        options: TrainingOptions = TrainingOptions(), now: @Sendable () -> Date = Date.init, logger: Logger
+        options: TrainingOptions = TrainingOptions(), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) throws(FrontdeskError) -> Result {
         let loaded = try BotLoader.load(directory: botDirectory)
         let bot = loaded.bot
@@ -44,7 +44,9 @@ public enum EngineLoader {
             models[language] = model
             trained.append(language)
         }
-        let engine = Engine(bot: bot, model: BotModel(models: models, detector: BotModel.detector(for: bot)), variations: variations)
+        let model = BotModel(models: models, detector: BotModel.detector(for: bot),
+                             entities: EntityExtractor(definitions: bot.entities, languages: bot.languages))
+        let engine = Engine(bot: bot, model: model, variations: variations, clock: now)
         return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached)
     }
 

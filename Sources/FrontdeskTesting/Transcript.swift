@@ -80,6 +80,8 @@ public struct Transcript: Sendable, Equatable {
             case intent(IntentName)
             /// `quick replies: A | B`: the turn offered these quick replies.
             case quickReplies([String])
+            /// `entity name: value`: the message contains this entity with this value.
+            case entity(name: String, value: String)
             /// `slot name: value`: after the turn, the slot holds this value.
             case slot(name: String, value: String)
             /// `event: name`: the turn emitted this event for the integrator.
@@ -103,7 +105,7 @@ public struct Transcript: Sendable, Equatable {
 /// Reading and writing the text format.
 extension Transcript {
     static let headerKeys = ["version", "title", "language", "user", "time", "seed"]
-    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "intent", "quick replies", "event", "slot"]
+    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "intent", "quick replies", "entity", "event", "slot"]
     public static let builtinReplyNames = ["disclosure", "fallback", "did_you_mean", "rephrase"]
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
@@ -152,6 +154,7 @@ extension Transcript {
                     case .oneOf(let name): lines.append("bot one of: \(name)")
                     case .intent(let name): lines.append("intent: \(name)")
                     case .quickReplies(let titles): lines.append("quick replies: \(titles.joined(separator: " | "))")
+                    case .entity(let name, let value): lines.append(Self.line("entity \(name)", value))
                     case .slot(let name, let value): lines.append(Self.line("slot \(name)", value))
                     case .event(let name): lines.append("event: \(name)")
                     }

@@ -178,13 +178,12 @@ struct TranscriptParser {
         case "event":
             return nonEmpty().map { .event($0) }
         default:
-            if entry.key.hasPrefix("slot ") {
-                let name = entry.key.dropFirst(5).trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty, let value = nonEmpty() { return .slot(name: name, value: value) }
-                if name.isEmpty { error("'slot' needs a name: 'slot order_number: 12345'", line: entry.line) }
-                return nil
+            for prefix in ["slot", "entity"] where entry.key.hasPrefix(prefix + " ") {
+                let name = entry.key.dropFirst(prefix.count + 1).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty, let value = nonEmpty() else { return nil }
+                return prefix == "slot" ? .slot(name: name, value: value) : .entity(name: name, value: value)
             }
-            let known = Transcript.headerKeys + Transcript.turnKeys.map { $0 == "slot" ? "slot NAME" : $0 }
+            let known = Transcript.headerKeys + Transcript.turnKeys.map { $0 == "slot" || $0 == "entity" ? "\($0) NAME" : $0 }
             var message = "unknown line '\(entry.key):'"
             if let suggestion = known.min(by: { levenshteinDistance($0, entry.key) < levenshteinDistance($1, entry.key) }), levenshteinDistance(suggestion, entry.key) <= 3 {
                 message += "; did you mean '\(suggestion):'?"

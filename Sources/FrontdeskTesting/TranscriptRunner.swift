@@ -125,6 +125,13 @@ public struct TranscriptRunner: Sendable {
                     failures.append(TurnFailure(line: expectation.line, message: "the quick replies differ",
                                                 expected: titles.joined(separator: " | "), actual: offered.isEmpty ? "(none)" : offered.joined(separator: " | ")))
                 }
+            case .entity(let name, let value):
+                let zone = bot.timeZone
+                let found = actual.entities.filter { $0.name.rawValue == name }
+                if !found.contains(where: { $0.value.formatted(in: zone) == value }) {
+                    failures.append(TurnFailure(line: expectation.line, message: "no entity '\(name)' with this value", expected: value,
+                                                actual: found.isEmpty ? "(none)" : found.map { $0.value.formatted(in: zone) }.joined(separator: ", ")))
+                }
             case .slot(let name, let value):
                 failures.append(TurnFailure(line: expectation.line, message: "slot '\(name)' is not set (this version of Frontdesk fills no slots)", expected: value, actual: nil))
             case .event(let name):

@@ -5,10 +5,12 @@ import FrontdeskCore
 public struct BotModel: Sendable {
     public let models: [LanguageCode: IntentModel]
     public let detector: LanguageDetector
+    public let entities: EntityExtractor
 
-    public init(models: [LanguageCode: IntentModel], detector: LanguageDetector) {
+    public init(models: [LanguageCode: IntentModel], detector: LanguageDetector, entities: EntityExtractor) {
         self.models = models
         self.detector = detector
+        self.entities = entities
     }
 
     /// A language detector trained on the bot's own examples.

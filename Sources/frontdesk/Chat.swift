@@ -179,7 +179,14 @@ final class ChatSession {
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
-        return "  [debug] \(top) | \(decision) | \(language) | \(String(format: "%.2f", elapsed.seconds * 1000)) ms"
+        var line = "  [debug] \(top) | \(decision) | \(language) | \(String(format: "%.2f", elapsed.seconds * 1000)) ms"
+        if !turn.entities.isEmpty {
+            let zone = engine.bot.timeZone
+            line += "\n  [debug] entities: " + turn.entities.map { entity in
+                "\(entity.name) \(entity.value.formatted(in: zone))" + (entity.text == entity.value.formatted(in: zone) ? "" : " from \"\(entity.text)\"") + " (\(entity.extractor))"
+            }.joined(separator: ", ")
+        }
+        return line
     }
 
     private func command(_ line: String) -> Bool {

@@ -134,8 +134,9 @@ struct CLI {
             """
         let result = try CLI.run(["chat", "--db", db, "--seed", "1"], input: input + "\n")
         #expect(result.status == 0)
-        let debug = result.lines.filter { $0.hasPrefix("  [debug]") }
+        let debug = result.lines.filter { $0.hasPrefix("  [debug]") && !$0.hasPrefix("  [debug] entities:") }
         try #require(debug.count == 6)
+        #expect(result.lines.contains("  [debug] entities: number 2 (builtin.number)"))
         #expect(debug[0].contains("| answer greet | language en"))
         #expect(debug[1].contains("| answer refund_request | language en"))
         #expect(debug[2].contains("| answer refund_request | language de"))

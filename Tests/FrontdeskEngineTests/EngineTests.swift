@@ -170,6 +170,18 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(turn.messages.map(\.text) == ["I am Testbot, an automated assistant.", "Sie können im Konto kündigen."])
     }
 
+    @Test func findsEntitiesAgainstTheMessagesTime() throws {
+        let engine = try loadEngine(try writeTestBot()).engine
+        var conversation = engine.startConversation(id: "c1")
+        // 2026-12-31 23:30 UTC: "tomorrow" is the first day of 2027 (the test bot's time zone is UTC).
+        let now = Date(timeIntervalSince1970: 1_798_759_800)
+        let turn = engine.respond(to: UserMessage(text: "refund 20 euros tomorrow please", timestamp: now), in: &conversation)
+        #expect(turn.entities.map(\.name) == ["money", "datetime"])
+        #expect(turn.entities.map { $0.value.formatted(in: engine.bot.timeZone) } == ["20 EUR", "2027-01-01"])
+        #expect(turn.entities.map(\.text) == ["20 euros", "tomorrow"])
+        #expect(conversation.lastMessageAt == now)
+    }
+
     @Test func seededVariationsAreDeterministic() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         func replies() -> [String] {

@@ -1,0 +1,114 @@
+import Foundation
+import FrontdeskCore
+import Testing
+
+@testable import FrontdeskBotFormat
+
+@Suite struct AnnotationTests {
+    @Test func parsesAnnotationsOutOfAnExample() throws {
+        let parsed = try Annotation.parse("refund [KS-123456](order_number) for my [vpn app](product:Kestrel VPN) [[sic]")
+        #expect(parsed.text == "refund KS-123456 for my vpn app [sic]")
+        #expect(parsed.annotations == [
+            Annotation(entity: "order_number", text: "KS-123456", value: nil, span: 7..<16),
+            Annotation(entity: "product", text: "vpn app", value: "Kestrel VPN", span: 24..<31),
+        ])
+        let scalars = Array(parsed.text.unicodeScalars)
+        #expect(String(String.UnicodeScalarView(scalars[24..<31])) == "vpn app")
+    }
+
+    @Test func leavesOrdinaryBracketsAlone() throws {
+        #expect(try Annotation.parse("press [OK] twice").text == "press [OK] twice")
+        #expect(throws: Annotation.SyntaxError.self) { try Annotation.parse("a [](product) b") }
+        #expect(throws: Annotation.SyntaxError.self) { try Annotation.parse("a [x](bad name) b") }
+    }
+}
+
+let entityFile = """
+    version: 1
+    entities:
+      - name: order_number
+        pattern: 'KS-\\d{6}'
+      - name: product
+        values:
+          - Kestrel VPN
+          - value: Kestrel Antivirus
+            synonyms:
+              en: [virus scanner]
+              de: [Virenscanner]
+          - value: Kestrel Total Security
+            synonyms: [total security]
+    intents:
+      - name: broken_product
+        examples:
+          en:
+            - my [vpn app](product:Kestrel VPN) is broken
+            - the [password manager](product) crashes
+        replies:
+          en: [Sorry!]
+    """
+
+@Suite struct EntityLoaderTests {
+    @Test func readsPatternsListsAndAnnotations() throws {
+        let dir = try makeBot(["bot.yaml": settings + "\ntime_zone: Europe/Berlin\n", "greet.yaml": greetIntent, "entities.yaml": entityFile])
+        let bot = try BotLoader.load(directory: dir).bot
+        #expect(bot.timeZone.identifier == "Europe/Berlin")
+        #expect(bot.entities.map(\.name) == ["order_number", "product"])
+        guard case .pattern(let pattern) = bot.entities[0].kind else { Issue.record("expected a pattern"); return }
+        #expect(pattern == "KS-\\d{6}")
+        guard case .list(let values) = bot.entities[1].kind else { Issue.record("expected a list"); return }
+        #expect(values.map(\.value) == ["Kestrel VPN", "Kestrel Antivirus", "Kestrel Total Security", "password manager"])
+        // The annotated "vpn app" became an English synonym of Kestrel VPN.
+        #expect(values[0].forms(in: "en") == ["Kestrel VPN", "vpn app"])
+        #expect(values[0].forms(in: "de") == ["Kestrel VPN"])
+        #expect(values[1].forms(in: "de") == ["Kestrel Antivirus", "Virenscanner"])
+        #expect(values[2].forms(in: "de") == ["Kestrel Total Security", "total security"])
+        let example = try #require(bot.intent(named: "broken_product")?.examples["en"]?.first)
+        #expect(example.text == "my vpn app is broken")
+        #expect(example.annotations == [Annotation(entity: "product", text: "vpn app", value: "Kestrel VPN", span: 3..<10)])
+    }
+
+    @Test func reportsBadEntities() throws {
+        let bad = """
+            version: 1
+            entities:
+              - name: number
+                pattern: '\\d+'
+              - name: code
+                pattern: '([a-z'
+              - name: both
+                pattern: x
+                values: [y]
+              - name: neither
+              - name: code
+                values: [z]
+            intents:
+              - name: x
+                examples:
+                  en:
+                    - see [this](nothing) here
+                replies:
+                  en: [ok]
+            """
+        let found = try problems(["bot.yaml": settings, "greet.yaml": greetIntent, "bad.yaml": bad]).map { $0.components(separatedBy: "\n")[0] }
+        // The second 'code' is no duplicate: the first one was rejected for its pattern.
+        #expect(found.count == 5)
+        #expect(found[0] == "bot/bad.yaml:3:11: error: 'number' is a built-in entity (number, money, datetime, email, phone, url); choose another name")
+        #expect(found[1].hasPrefix("bot/bad.yaml:6:14: error: invalid regular expression '([a-z' ("))
+        #expect(found[2] == "bot/bad.yaml:7:11: error: entity 'both' has both 'pattern' and 'values'; give one")
+        #expect(found[3] == "bot/bad.yaml:10:11: error: entity 'neither' needs a 'pattern' (a regular expression) or 'values' (a list)")
+        #expect(found[4] == "bot/bad.yaml:17:15: error: unknown entity 'nothing' in annotation (known: code, number, money, datetime, email, phone, url)")
+    }
+
+    @Test func reportsAnUnknownTimeZone() throws {
+        let found = try problems(["bot.yaml": settings + "\ntime_zone: Mars/Olympus\n", "greet.yaml": greetIntent])
+        #expect(found.map { $0.components(separatedBy: "\n")[0] } == ["bot/bot.yaml:6:12: error: unknown time zone 'Mars/Olympus' (use an IANA name such as Europe/Berlin or UTC)"])
+    }
+}
+
+@Suite struct EntityDuplicateTests {
+    @Test func reportsADuplicateEntity() throws {
+        let twice = "version: 1\nentities:\n  - name: code\n    pattern: 'A\\d+'\n  - name: code\n    values: [z]\n"
+        let found = try problems(["bot.yaml": settings, "greet.yaml": greetIntent, "e.yaml": twice]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found == ["bot/e.yaml:5:11: error: duplicate entity 'code' (first defined at bot/e.yaml:3:11)"])
+    }
+}
