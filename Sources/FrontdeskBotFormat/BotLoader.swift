@@ -42,6 +42,9 @@ public enum BotLoader {
         var annotations: [PlacedAnnotation] = []
         var firstDefinition: [IntentName: SourceLocation] = [:]
         var firstEntity: [EntityName: SourceLocation] = [:]
+        var slots: [SlotDefinition] = []
+        var forms: [FormDefinition] = []
+        var references: [PlacedReference] = []
         for relative in intentFiles {
             guard let file = readFile("\(dir)/\(relative)", into: &diagnostics) else { continue }
             let content = IntentReader(file: file, settings: settings).read()
@@ -62,9 +65,33 @@ public enum BotLoader {
                 entities.append(entity)
             }
             annotations += content.annotations
+            for slot in content.slots {
+                if let first = slots.first(where: { $0.name == slot.name }) {
+                    file.error("duplicate slot '\(slot.name)'" + (first.location.map { " (first defined at \($0))" } ?? ""), at: slot.location ?? file.location(nil))
+                } else {
+                    slots.append(slot)
+                }
+            }
+            for form in content.forms {
+                if let first = forms.first(where: { $0.name == form.name }) {
+                    file.error("duplicate form '\(form.name)'" + (first.location.map { " (first defined at \($0))" } ?? ""), at: form.location ?? file.location(nil))
+                } else {
+                    forms.append(form)
+                }
+            }
+            references += content.references
             diagnostics += file.diagnostics
         }
         diagnostics += applyAnnotations(annotations, to: &entities)
+        diagnostics += checkReferences(references, intents: intents, entities: entities, slots: slots)
+        for form in forms {
+            for trigger in form.triggers {
+                if let other = forms.first(where: { $0.name != form.name && $0.triggers.contains(trigger) }), other.name < form.name,
+                   let location = form.location {
+                    diagnostics.append(Diagnostic(.error, at: location, "intent '\(trigger)' already starts form '\(other.name)'"))
+                }
+            }
+        }
         let fileOrder = Dictionary(diagnostics.map(\.location.file).enumerated().map { ($1, $0) }, uniquingKeysWith: min)
         diagnostics = diagnostics.enumerated().sorted {
             (fileOrder[$0.element.location.file]!, $0.element.location.line, $0.element.location.column, $0.offset)
@@ -83,8 +110,25 @@ public enum BotLoader {
         let bot = Bot(
             name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
             variables: settings.variables, builtinReplies: settings.replies, intents: intents,
-            entities: entities, timeZone: settings.timeZone)
+            entities: entities, timeZone: settings.timeZone, slots: slots, forms: forms)
         return LoadedBot(bot: bot, warnings: diagnostics)
+    }
+
+    /// Checks the slots, intents and entities that forms and slots name.
+    static func checkReferences(_ references: [PlacedReference], intents: [Intent], entities: [EntityDefinition], slots: [SlotDefinition]) -> [Diagnostic] {
+        references.compactMap { reference in
+            let known: [String]
+            let what: String
+            switch reference.kind {
+            case .slot: known = slots.map(\.name.rawValue); what = "slot"
+            case .intent: known = intents.map(\.name.rawValue); what = "intent"
+            case .entity: known = (entities.map(\.name) + EntityName.builtin).map(\.rawValue); what = "entity"
+            }
+            guard !known.contains(reference.name) else { return nil }
+            let suggestion = known.min { levenshteinDistance($0, reference.name) < levenshteinDistance($1, reference.name) }
+                .flatMap { levenshteinDistance($0, reference.name) <= 3 ? "; did you mean '\($0)'?" : nil } ?? ""
+            return Diagnostic(.error, at: reference.location, "unknown \(what) '\(reference.name)'\(suggestion)", sourceLine: reference.file.line(reference.location.line))
+        }
     }
 
     /// Checks that annotations name known entities, and adds annotated texts of list entities

@@ -19,6 +19,27 @@ enum DefaultReplies {
         "de": ["Alles klar. Können Sie mir mit anderen Worten sagen, worum es geht?"],
     ])
 
+    static let formInvalid = make([
+        "en": ["Sorry, that doesn't look right."],
+        "de": ["Entschuldigung, das scheint nicht zu passen."],
+    ])
+    static let formCancelConfirm = make([
+        "en": ["Do you want to stop here? Your answers so far will not be kept."],
+        "de": ["Möchten Sie hier abbrechen? Ihre bisherigen Angaben werden dann nicht gespeichert."],
+    ])
+    static let formCancelled = make([
+        "en": ["All right, I've stopped. Is there anything else I can help with?"],
+        "de": ["In Ordnung, ich habe abgebrochen. Kann ich sonst noch etwas für Sie tun?"],
+    ])
+    static let formGaveUp = make([
+        "en": ["I'm sorry, I can't get this right. Would you like to talk to a human colleague? Just write \u{201C}human\u{201D}."],
+        "de": ["Das tut mir leid, ich komme hier nicht weiter. Möchten Sie mit einem Menschen sprechen? Schreiben Sie einfach \u{201E}Mitarbeiter\u{201C}."],
+    ])
+    static let formRestart = make([
+        "en": ["No problem, let's go through it again."],
+        "de": ["Kein Problem, dann gehen wir es noch einmal durch."],
+    ])
+
     private static func make(_ texts: [LanguageCode: [String]]) -> Variations {
         texts.mapValues { $0.compactMap { try? ReplyTemplate(parsing: $0) } }
     }

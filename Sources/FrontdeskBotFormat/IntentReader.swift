@@ -22,17 +22,23 @@ struct IntentReader {
         var intents: [Intent] = []
         var entities: [EntityDefinition] = []
         var annotations: [PlacedAnnotation] = []
+        var slots: [SlotDefinition] = []
+        var forms: [FormDefinition] = []
+        var references: [PlacedReference] = []
     }
 
     func read() -> Content {
         var content = Content()
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return content }
-        file.checkKeys(root, allowed: ["version", "intents", "entities"], in: "an intent file")
+        file.checkKeys(root, allowed: ["version", "intents", "entities", "slots", "forms"], in: "an intent file")
         if let entities = root["entities"] {
             content.entities = EntityReader(file: file, languages: settings?.languages ?? []).read(entities)
         }
+        let forms = FormReader(file: file, settings: settings)
+        if let slots = root["slots"] { content.slots = forms.readSlots(slots, references: &content.references) }
+        if let list = root["forms"] { content.forms = forms.readForms(list, references: &content.references) }
         guard let list = root["intents"] else {
-            if root["entities"] == nil {
+            if root["entities"] == nil, root["slots"] == nil, root["forms"] == nil {
                 file.error("missing 'intents' (a list of intents with name, examples and replies)", at: file.location(root.mark))
             }
             return content

@@ -14,11 +14,14 @@ public struct Bot: Sendable {
     public var entities: [EntityDefinition]
     /// The bot's time zone: dates such as "tomorrow" are resolved in it.
     public var timeZone: TimeZone
+    public var slots: [SlotDefinition]
+    public var forms: [FormDefinition]
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
         variables: [String: String] = [:], builtinReplies: BuiltinReplies, intents: [Intent],
-        entities: [EntityDefinition] = [], timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        entities: [EntityDefinition] = [], timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        slots: [SlotDefinition] = [], forms: [FormDefinition] = []
     ) {
         self.name = name
         self.languages = languages
@@ -28,6 +31,8 @@ public struct Bot: Sendable {
         self.intents = intents
         self.entities = entities
         self.timeZone = timeZone
+        self.slots = slots
+        self.forms = forms
     }
 
     public var defaultLanguage: LanguageCode { languages.first ?? .english }
@@ -78,6 +83,16 @@ public struct BuiltinReplies: Sendable {
     public var didYouMean: Variations
     /// When the customer picked neither option.
     public var rephrase: Variations
+    /// Before a question asked again after an invalid answer (when the form has no `reprompt`).
+    public var formInvalid: Variations = [:]
+    /// "Do you want to stop?" while a form runs.
+    public var formCancelConfirm: Variations = [:]
+    /// The form was stopped.
+    public var formCancelled: Variations = [:]
+    /// Too many invalid answers: offer a human.
+    public var formGaveUp: Variations = [:]
+    /// The customer did not confirm: the questions start again.
+    public var formRestart: Variations = [:]
 
     public init(disclosure: Variations, fallback: Variations, didYouMean: Variations, rephrase: Variations) {
         self.disclosure = disclosure

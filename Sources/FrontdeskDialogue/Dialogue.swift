@@ -6,6 +6,8 @@ public enum DialogueState: Sendable, Equatable {
     case idle
     /// The bot asked "did you mean A or B?" and waits for the pick.
     case awaitingChoice(options: [IntentName])
+    /// A form is running.
+    case form(FormState)
 }
 
 /// What understanding made of one customer message.
@@ -14,15 +16,30 @@ public struct Reading: Sendable, Equatable {
     public var ranking: [IntentScore]
     /// The customer's answer to a pending "did you mean", or a tapped quick reply.
     public var choice: Choice?
+    /// The message's text (a free-text answer to a form's question).
+    public var text: String
+    public var entities: [Entity]
+    /// `true` for yes, `false` for no, `nil` for neither.
+    public var yesNo: Bool?
+    /// "stop", "never mind", "abbrechen".
+    public var isCancel: Bool
+    /// The message asks something ("how long does a refund take?").
+    public var isQuestion: Bool
 
     public enum Choice: Sendable, Equatable {
         case intent(IntentName)
         case neither
     }
 
-    public init(ranking: [IntentScore], choice: Choice? = nil) {
+    public init(ranking: [IntentScore], choice: Choice? = nil, text: String = "", entities: [Entity] = [],
+                yesNo: Bool? = nil, isCancel: Bool = false, isQuestion: Bool = false) {
         self.ranking = ranking
         self.choice = choice
+        self.text = text
+        self.entities = entities
+        self.yesNo = yesNo
+        self.isCancel = isCancel
+        self.isQuestion = isQuestion
     }
 }
 
@@ -36,23 +53,32 @@ public enum Decision: Sendable, Equatable {
     case fallback
     /// The customer picked neither option: ask them to rephrase.
     case rephrase
+    /// A step of a form: a question, a confirmation, the completion, ...
+    case form(FormTurn)
 }
 
 /// The pure dialogue transition: given the state and what was understood, the decision and
 /// the next state. No I/O, no clock, no randomness.
 public enum Dialogue {
-    public static func step(_ state: DialogueState, _ reading: Reading, thresholds: Thresholds) -> (Decision, DialogueState) {
+    public static func step(_ state: DialogueState, _ reading: Reading, thresholds: Thresholds,
+                            forms catalog: FormCatalog = .empty) -> (Decision, DialogueState) {
+        if case .form(let formState) = state {
+            return stepInForm(formState, reading, thresholds: thresholds, catalog: catalog)
+        }
+        var decision: Decision
         switch reading.choice {
         case .intent(let name)?:
             // A picked option or a tapped quick reply: the customer said which intent, so it
             // is answered with full confidence.
-            return (.answer(IntentScore(intent: name, confidence: 1)), .idle)
-        case .neither?:
-            if case .awaitingChoice = state { return (.rephrase, .idle) }
-        case nil:
-            break
+            decision = .answer(IntentScore(intent: name, confidence: 1))
+        case .neither? where state != .idle:
+            return (.rephrase, .idle)
+        default:
+            decision = decide(reading.ranking, thresholds: thresholds)
         }
-        let decision = decide(reading.ranking, thresholds: thresholds)
+        if case .answer(let score) = decision, let form = catalog.form(triggeredBy: score.intent) {
+            return start(form, trigger: score, reading, catalog: catalog)
+        }
         return (decision, nextState(after: decision))
     }
 

@@ -73,6 +73,10 @@ public struct Turn: Sendable, Equatable {
     public let ranking: [IntentScore]
     /// The entities found in the message.
     public let entities: [Entity]
+    /// The slot values of the running (or just completed) form after this turn.
+    public let slots: [SlotName: SlotValue]
+    /// What the integrator can act on: a completed form's event with its values.
+    public let events: [DialogueEvent]
     /// The language of the reply.
     public let language: LanguageCode
     /// The detected language of the message, if detection ran.

@@ -14,11 +14,15 @@ public struct Engine: Sendable {
     /// against the message's time).
     public let clock: @Sendable () -> Date
 
-    public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = Date.init) {
+    /// The bot's forms and slots, prepared for the dialogue.
+    public let forms: FormCatalog
+
+    public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.bot = bot
         self.model = model
         self.variations = variations
         self.clock = clock
+        self.forms = FormCatalog(forms: bot.forms, slots: bot.slots)
     }
 
     /// A new conversation; `language` fixes its language, otherwise it starts in the bot's
@@ -72,10 +76,15 @@ public struct Engine: Sendable {
         let entities = model.entities.extract(text, language: language, now: now, timeZone: bot.timeZone)
 
         // 3. Dialogue.
-        let (decision, next) = Dialogue.step(conversation.state, Reading(ranking: ranking, choice: choice), thresholds: bot.thresholds)
+        let reading = Reading(ranking: ranking, choice: choice, text: text, entities: entities,
+                              yesNo: Answers.yesNo(text), isCancel: Answers.isCancel(text), isQuestion: Answers.isQuestion(text))
+        let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms)
         conversation.state = next
 
         // 4. Replies.
+        var slotValues: [SlotName: SlotValue] = [:]
+        var events: [DialogueEvent] = []
+        if case .form(let formTurn) = decision { slotValues = formTurn.values }
         var messages: [BotMessage] = []
         var slot = 0
         func render(_ variations: Variations, extra: [String: String] = [:], quickReplies: [QuickReply] = []) {
@@ -87,6 +96,7 @@ public struct Engine: Sendable {
             let userName = conversation.userName
             let text = templates[index].render { name in
                 extra[name] ?? (name == "bot_name" ? bot.name : name == "user_name" ? userName : bot.variables[name])
+                    ?? slotValues[SlotName(name)]?.formatted(in: bot.timeZone, language: language)
             }.trimmingCharacters(in: .whitespacesAndNewlines)
             messages.append(BotMessage(text: text, quickReplies: quickReplies))
         }
@@ -107,9 +117,42 @@ public struct Engine: Sendable {
             render(bot.builtinReplies.fallback)
         case .rephrase:
             render(bot.builtinReplies.rephrase)
+        case .form(let formTurn):
+            guard let form = bot.forms.first(where: { $0.name == formTurn.form }) else { break }
+            if let answered = formTurn.answered {
+                render(bot.intent(named: answered.intent)?.replies ?? [:])
+            }
+            let yesNo = language == .german ? ["Ja", "Nein"] : ["Yes", "No"]
+            let yesNoReplies = yesNo.map { QuickReply(title: $0, payload: $0.lowercased()) }
+            switch formTurn.next {
+            case .ask(let slotName, let reprompt):
+                let step = form.steps.first { $0.slot == slotName }
+                if reprompt, let reprompt = step?.reprompt, !reprompt.isEmpty {
+                    render(reprompt)
+                } else {
+                    if reprompt { render(bot.builtinReplies.formInvalid) }
+                    render(step?.ask ?? [:])
+                }
+            case .restart(let slotName):
+                render(bot.builtinReplies.formRestart)
+                render(form.steps.first { $0.slot == slotName }?.ask ?? [:])
+            case .confirm:
+                render(form.confirm, quickReplies: yesNoReplies)
+            case .confirmCancel:
+                render(bot.builtinReplies.formCancelConfirm, quickReplies: yesNoReplies)
+            case .completed:
+                render(form.done)
+                events.append(DialogueEvent(name: form.event ?? "form_completed", form: form.name, values: formTurn.values))
+            case .cancelled:
+                render(bot.builtinReplies.formCancelled)
+            case .gaveUp:
+                render(bot.builtinReplies.formGaveUp)
+            }
         }
         conversation.turn += 1
-        return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, language: language, detectedLanguage: detected)
+        if case .form(let state) = conversation.state { slotValues = state.values }
+        return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
+                    events: events, language: language, detectedLanguage: detected)
     }
 
     func title(of intent: IntentName, in language: LanguageCode) -> String {

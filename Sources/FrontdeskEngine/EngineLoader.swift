@@ -18,7 +18,7 @@ public enum EngineLoader {
 
     public static func load(
         botDirectory: String, store: Store, variations: VariationChooser,
-        options: TrainingOptions = TrainingOptions(), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        options: TrainingOptions = TrainingOptions(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) throws(FrontdeskError) -> Result {
         let loaded = try BotLoader.load(directory: botDirectory)
         let bot = loaded.bot

@@ -133,9 +133,16 @@ public struct TranscriptRunner: Sendable {
                                                 actual: found.isEmpty ? "(none)" : found.map { $0.value.formatted(in: zone) }.joined(separator: ", ")))
                 }
             case .slot(let name, let value):
-                failures.append(TurnFailure(line: expectation.line, message: "slot '\(name)' is not set (this version of Frontdesk fills no slots)", expected: value, actual: nil))
+                let actualValue = actual.slots[SlotName(name)]?.formatted(in: bot.timeZone, language: actual.language)
+                if actualValue != value {
+                    failures.append(TurnFailure(line: expectation.line, message: actualValue == nil ? "slot '\(name)' is not set" : "slot '\(name)' holds another value",
+                                                expected: value, actual: actualValue))
+                }
             case .event(let name):
-                failures.append(TurnFailure(line: expectation.line, message: "no event '\(name)' (this version of Frontdesk emits no events)", expected: name, actual: nil))
+                if !actual.events.contains(where: { $0.name == name }) {
+                    failures.append(TurnFailure(line: expectation.line, message: "no event '\(name)'", expected: name,
+                                                actual: actual.events.isEmpty ? "(none)" : actual.events.map(\.name).joined(separator: ", ")))
+                }
             default:
                 break
             }
@@ -160,6 +167,18 @@ public struct TranscriptRunner: Sendable {
         case .clarify(let a, let b): return "did you mean \(a.intent) (\(String(format: "%.2f", a.confidence))) or \(b.intent) (\(String(format: "%.2f", b.confidence)))"
         case .fallback: return "fallback"
         case .rephrase: return "rephrase"
+        case .form(let turn):
+            let next: String
+            switch turn.next {
+            case .ask(let slot, let reprompt): next = reprompt ? "asks again for \(slot)" : "asks for \(slot)"
+            case .confirm: next = "asks to confirm"
+            case .confirmCancel: next = "asks whether to stop"
+            case .completed: next = "completed"
+            case .cancelled: next = "stopped"
+            case .gaveUp: next = "gave up"
+            case .restart(let slot): next = "starts again with \(slot)"
+            }
+            return "form \(turn.form): " + (turn.answered.map { "answered \($0.intent), then " } ?? "") + next
         }
     }
 }

@@ -53,7 +53,7 @@ public struct LanguageDetector: Sendable {
 
     public func detect(_ text: String) -> Guess? {
         guard let first = languages.first else { return nil }
-        guard languages.count > 1 else { return Guess(language: first, margin: 0, isConfident: true, words: Normalizer.tokens(Normalizer.fold(text)).count) }
+        guard languages.count > 1 else { return Guess(language: first, margin: 0, isConfident: true, words: 0) }
         let features = Self.features(text)
         guard !features.isEmpty else { return nil }
         var scores = [Float](repeating: 0, count: languages.count)
@@ -62,7 +62,8 @@ public struct LanguageDetector: Sendable {
         }
         let ranked = scores.indices.sorted { scores[$0] > scores[$1] }
         let margin = Double(scores[ranked[0]] - scores[ranked[1]]) / Double(features.count)
-        let words = Normalizer.tokens(Normalizer.fold(text)).count
+        // Words with letters: an order number or a price says nothing about the language.
+        let words = Normalizer.tokens(Normalizer.fold(text)).filter { $0.contains { $0.isLetter } && $0.count > 2 }.count
         return Guess(language: languages[ranked[0]], margin: margin, isConfident: margin > 0.35 && (words >= 2 || margin > 0.8), words: words)
     }
 

@@ -117,6 +117,7 @@ final class ChatSession {
         Command(name: "/help", arguments: "", help: "this list"),
         Command(name: "/debug", arguments: "", help: "toggle the debug view: top intents with confidences, language, time per turn"),
         Command(name: "/reset", arguments: "", help: "start a new conversation"),
+        Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
         Command(name: "/lang", arguments: "[code|auto]", help: "show, fix or auto-detect the conversation's language"),
         Command(name: "/save", arguments: "NAME", help: "save this conversation as a test, transcripts/NAME.txt (the bot's replies are the expectations)"),
@@ -155,7 +156,37 @@ final class ChatSession {
         recorder.record(customer: line, turn: turn)
         printReplies(turn)
         if debug { output(style.dim(debugLine(turn, elapsed: elapsed))) }
+        if interactive || debug {
+            for event in turn.events { output(style.yellow("  [event] \(Self.describe(event, timeZone: engine.bot.timeZone, language: turn.language))")) }
+        }
         return true
+    }
+
+    static func describe(_ event: DialogueEvent, timeZone: TimeZone, language: LanguageCode) -> String {
+        let values = event.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted(in: timeZone, language: language))" }
+        return event.name + (event.form.map { " (form \($0))" } ?? "") + (values.isEmpty ? "" : ": " + values.joined(separator: ", "))
+    }
+
+    /// `/state`: what the conversation holds.
+    private func printState() {
+        output(style.dim("conversation \(conversation.id), turn \(conversation.turn), language \(conversation.language) (\(conversation.languageIsFixed ? "fixed" : "detected"))"))
+        switch conversation.state {
+        case .idle:
+            output(style.dim("no form running, nothing pending"))
+        case .awaitingChoice(let options):
+            output(style.dim("waiting for the pick: \(options.map(\.rawValue).joined(separator: " or "))"))
+        case .form(let state):
+            let phase: String
+            switch state.phase {
+            case .asking: phase = "asking for \(state.pending?.rawValue ?? "?") (invalid answers so far: \(state.attempts))"
+            case .confirming: phase = "waiting for the confirmation"
+            case .confirmingCancel: phase = "asking whether to stop"
+            }
+            output(style.dim("form \(state.form): \(phase)"))
+            for (name, value) in state.values.sorted(by: { $0.key < $1.key }) {
+                output(style.dim("  \(name) = \(value.formatted(in: engine.bot.timeZone, language: conversation.language))"))
+            }
+        }
     }
 
     private func printReplies(_ turn: Turn) {
@@ -176,6 +207,7 @@ final class ChatSession {
         case .clarify(let a, let b): decision = "did you mean \(a.intent) or \(b.intent)"
         case .fallback: decision = "fallback"
         case .rephrase: decision = "rephrase"
+        case .form: decision = TranscriptRunner.describe(turn.decision)
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
@@ -228,6 +260,8 @@ final class ChatSession {
             } else if setLanguage(argument) {
                 output(style.dim(conversation.languageIsFixed ? "language fixed to \(conversation.language)" : "language detected from messages"))
             }
+        case "/state":
+            printState()
         case "/save":
             save(argument)
         case "/load":

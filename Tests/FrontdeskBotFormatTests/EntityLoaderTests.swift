@@ -112,3 +112,63 @@ let entityFile = """
         #expect(found == ["bot/e.yaml:5:11: error: duplicate entity 'code' (first defined at bot/e.yaml:3:11)"])
     }
 }
+
+@Suite struct FormLoaderTests {
+    let forms = """
+        version: 1
+        slots:
+          - name: order_number
+            type: text
+            entity: order_numbr
+          - name: count
+            type: number
+            min: 5
+            max: 1
+          - name: device
+            type: choice
+          - name: odd
+            type: colour
+        forms:
+          - name: refund
+            trigger: [greet, refundd]
+            slots:
+              - slot: order_number
+                ask:
+                  en: ["Order number for {ordr}?"]
+              - slot: reason
+                ask:
+                  en: ["Why?"]
+            done:
+              en: ["Done: {order_number}."]
+        """
+
+    @Test func readsFormsAndSlots() throws {
+        let good = forms.replacingOccurrences(of: "order_numbr", with: "number").replacingOccurrences(of: "[greet, refundd]", with: "[greet]")
+            .replacingOccurrences(of: "{ordr}", with: "{order_number}").replacingOccurrences(of: "slot: reason", with: "slot: count")
+            .replacingOccurrences(of: "    min: 5\n    max: 1\n", with: "    min: 1\n    max: 5\n")
+            .replacingOccurrences(of: "  - name: device\n    type: choice\n", with: "").replacingOccurrences(of: "  - name: odd\n    type: colour\n", with: "")
+        let dir = try makeBot(["bot.yaml": settings, "greet.yaml": greetIntent, "forms.yaml": good])
+        let bot = try BotLoader.load(directory: dir).bot
+        #expect(bot.slots.map(\.name) == ["order_number", "count"])
+        #expect(bot.slots[1].minimum == 1)
+        #expect(bot.slots[1].maximum == 5)
+        #expect(bot.forms.map(\.name) == ["refund"])
+        #expect(bot.forms[0].triggers == ["greet"])
+        #expect(bot.forms[0].steps.map(\.slot) == ["order_number", "count"])
+        #expect(bot.forms[0].maxAttempts == 3)
+        #expect(bot.forms[0].event == nil)
+    }
+
+    @Test func reportsUnknownNamesAndBadSlots() throws {
+        let found = try problems(["bot.yaml": settings, "greet.yaml": greetIntent, "forms.yaml": forms]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found == [
+            "bot/forms.yaml:5:13: error: unknown entity 'order_numbr'",
+            "bot/forms.yaml:8:10: error: 'min' is larger than 'max'",
+            "bot/forms.yaml:10:11: error: slot 'device' of type choice needs 'values' (the allowed answers) or an 'entity'",
+            "bot/forms.yaml:13:11: error: unknown slot type 'colour' (expected text, number, datetime, boolean, choice, list)",
+            "bot/forms.yaml:16:22: error: unknown intent 'refundd'",
+            "bot/forms.yaml:20:34: error: unknown placeholder {ordr}: nothing fills it (known: bot_name, company, order_number, reason, user_name)",
+            "bot/forms.yaml:21:15: error: unknown slot 'reason'",
+        ])
+    }
+}

@@ -127,7 +127,11 @@ struct CLI {
             /debug
             hi
             I want a refund for my subscription
+            never mind
+            yes
             Ich möchte eine Rückerstattung
+            abbrechen
+            ja
             qwxz vbnm plkj
             I want to cancel my subscription and get a refund
             2
@@ -135,17 +139,21 @@ struct CLI {
         let result = try CLI.run(["chat", "--db", db, "--seed", "1"], input: input + "\n")
         #expect(result.status == 0)
         let debug = result.lines.filter { $0.hasPrefix("  [debug]") && !$0.hasPrefix("  [debug] entities:") }
-        try #require(debug.count == 6)
+        try #require(debug.count == 10)
         #expect(result.lines.contains("  [debug] entities: number 2 (builtin.number)"))
         #expect(debug[0].contains("| answer greet | language en"))
-        #expect(debug[1].contains("| answer refund_request | language en"))
-        #expect(debug[2].contains("| answer refund_request | language de"))
-        #expect(debug[3].contains("| fallback |"))
-        #expect(debug[4].contains("| did you mean refund_request or subscription_cancel |"))
-        #expect(debug[5].contains("| answer subscription_cancel |"))
+        // A refund request starts the refund form, which asks for the order number; stopping asks first.
+        #expect(debug[1].contains("| form refund: answered refund_request, then asks for order_number | language en"))
+        #expect(debug[2].contains("| form refund: asks whether to stop |"))
+        #expect(debug[3].contains("| form refund: stopped |"))
+        #expect(debug[4].contains("| form refund: answered refund_request, then asks for order_number | language de"))
+        #expect(debug[6].contains("| form refund: stopped | language de"))
+        #expect(debug[7].contains("| fallback |"))
+        #expect(debug[8].contains("| did you mean refund_request or subscription_cancel |"))
+        #expect(debug[9].contains("| answer subscription_cancel |"))
         // Replies come from the bot's files, in the customer's language.
-        #expect(result.stdout.contains("Request refund"))
-        #expect(result.stdout.contains("Rückerstattung anfordern"))
+        #expect(result.stdout.contains("What is the order number?"))
+        #expect(result.stdout.contains("Wie lautet die Bestellnummer?"))
         #expect(result.stdout.contains("“Get a refund”"))
         #expect(result.stdout.contains("  [1] Get a refund  [2] Cancel my subscription"))
     }
