@@ -83,7 +83,7 @@ public enum BotLoader {
             diagnostics += file.diagnostics
         }
         diagnostics += applyAnnotations(annotations, to: &entities)
-        diagnostics += checkReferences(references, intents: intents, entities: entities, slots: slots)
+        diagnostics += checkReferences(references + (settings?.references ?? []), intents: intents, entities: entities, slots: slots, forms: forms)
         for form in forms {
             for trigger in form.triggers {
                 if let other = forms.first(where: { $0.name != form.name && $0.triggers.contains(trigger) }), other.name < form.name,
@@ -110,12 +110,13 @@ public enum BotLoader {
         let bot = Bot(
             name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
             variables: settings.variables, builtinReplies: settings.replies, intents: intents,
-            entities: entities, timeZone: settings.timeZone, slots: slots, forms: forms)
+            entities: entities, timeZone: settings.timeZone, slots: slots, forms: forms, support: settings.support)
         return LoadedBot(bot: bot, warnings: diagnostics)
     }
 
     /// Checks the slots, intents and entities that forms and slots name.
-    static func checkReferences(_ references: [PlacedReference], intents: [Intent], entities: [EntityDefinition], slots: [SlotDefinition]) -> [Diagnostic] {
+    static func checkReferences(_ references: [PlacedReference], intents: [Intent], entities: [EntityDefinition], slots: [SlotDefinition],
+                                forms: [FormDefinition]) -> [Diagnostic] {
         references.compactMap { reference in
             let known: [String]
             let what: String
@@ -123,6 +124,7 @@ public enum BotLoader {
             case .slot: known = slots.map(\.name.rawValue); what = "slot"
             case .intent: known = intents.map(\.name.rawValue); what = "intent"
             case .entity: known = (entities.map(\.name) + EntityName.builtin).map(\.rawValue); what = "entity"
+            case .form: known = forms.map(\.name); what = "form"
             }
             guard !known.contains(reference.name) else { return nil }
             let suggestion = known.min { levenshteinDistance($0, reference.name) < levenshteinDistance($1, reference.name) }
@@ -219,6 +221,9 @@ struct Settings {
     var variables: [String: String]
     var replies: BuiltinReplies
     var timeZone: TimeZone
+    var support: SupportSettings
+    /// The intent and form that `support` names, checked once every file is read.
+    var references: [PlacedReference]
 
     var placeholders: Set<String> { Set(variables.keys).union(Bot.builtinPlaceholders) }
 }

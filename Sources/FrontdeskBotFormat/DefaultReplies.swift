@@ -40,6 +40,19 @@ enum DefaultReplies {
         "de": ["Kein Problem, dann gehen wir es noch einmal durch."],
     ])
 
+    static let handoff = make([
+        "en": ["I'm handing you over to a human colleague, who will reply here shortly."],
+        "de": ["Ich übergebe an einen menschlichen Kollegen, der Ihnen hier gleich antwortet."],
+    ])
+    static let handoffClosed = make([
+        "en": ["Our team isn't available right now; they are back {next_open}. Leave your details and we'll get back to you."],
+        "de": ["Unser Team ist gerade nicht erreichbar, wieder ab {next_open}. Hinterlassen Sie Ihre Kontaktdaten, dann melden wir uns."],
+    ])
+    static let handedBack = make([
+        "en": ["You're talking to {bot_name}, the automated assistant, again. How else can I help?"],
+        "de": ["Sie schreiben wieder mit {bot_name}, dem automatischen Assistenten. Wobei kann ich noch helfen?"],
+    ])
+
     private static func make(_ texts: [LanguageCode: [String]]) -> Variations {
         texts.mapValues { $0.compactMap { try? ReplyTemplate(parsing: $0) } }
     }

@@ -4,7 +4,7 @@ import Yams
 
 /// A name used by a form or slot, checked once every file is read.
 struct PlacedReference {
-    enum Kind { case slot, intent, entity }
+    enum Kind { case slot, intent, entity, form }
     let kind: Kind
     let name: String
     let location: SourceLocation
@@ -33,10 +33,13 @@ struct FormReader {
                     file.error("unknown slot type '\(text)' (expected \(SlotDefinition.Kind.allCases.map(\.rawValue).joined(separator: ", ")))", at: typeNode)
                 }
             }
-            var entity: EntityName?
-            if let entityNode = mapping["entity"], let text = file.string(entityNode, "'entity'") {
-                entity = EntityName(text)
-                references.append(PlacedReference(kind: .entity, name: text, location: file.location(of: entityNode), file: file))
+            var entities: [EntityName] = []
+            if let entityNode = mapping["entity"] {
+                for item in file.sequence(entityNode, "'entity'") ?? [] {
+                    guard let text = file.string(item, "an entity") else { continue }
+                    entities.append(EntityName(text))
+                    references.append(PlacedReference(kind: .entity, name: text, location: file.location(of: item), file: file))
+                }
             }
             var pattern: String?
             if let patternNode = mapping["pattern"], let text = file.string(patternNode, "'pattern'") {
@@ -51,7 +54,7 @@ struct FormReader {
             if let valuesNode = mapping["values"] {
                 values = (file.sequence(valuesNode, "'values'") ?? []).compactMap { file.string($0, "a value") }
             }
-            if kind == .choice, values.isEmpty, entity == nil {
+            if kind == .choice, values.isEmpty, entities.isEmpty {
                 file.error("slot '\(name)' of type choice needs 'values' (the allowed answers) or an 'entity'", at: nameNode)
             }
             let minimum = mapping["min"].flatMap { file.number($0, "'min'", range: -1e15...1e15) }
@@ -59,7 +62,7 @@ struct FormReader {
             if let minimum, let maximum, minimum > maximum {
                 file.error("'min' is larger than 'max'", at: mapping["min"]!)
             }
-            slots.append(SlotDefinition(name: SlotName(name), kind: kind, entity: entity, pattern: pattern, values: values,
+            slots.append(SlotDefinition(name: SlotName(name), kind: kind, entities: entities, pattern: pattern, values: values,
                                         minimum: minimum, maximum: maximum, location: file.location(of: nameNode)))
         }
         return slots
@@ -81,8 +84,6 @@ struct FormReader {
                     triggers.append(IntentName(text))
                     references.append(PlacedReference(kind: .intent, name: text, location: file.location(of: trigger), file: file))
                 }
-            } else {
-                file.error("form '\(name)' needs a 'trigger' (the intents that start it)", at: nameNode)
             }
             // The form's slots are known before its texts are read: they may use them as placeholders.
             let stepNodes = mapping["slots"].flatMap { file.sequence($0, "'slots'") } ?? []

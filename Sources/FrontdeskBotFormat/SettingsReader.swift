@@ -7,7 +7,7 @@ struct SettingsReader {
 
     func read() -> Settings? {
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
-        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies"], in: "bot settings")
+        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support"], in: "bot settings")
 
         var name: String?
         if let node = root["name"] {
@@ -70,12 +70,44 @@ struct SettingsReader {
             }
         }
 
+        var support = SupportSettings()
+        var references: [PlacedReference] = []
+        if let node = root["support"], let mapping = file.mapping(node, "'support'") {
+            file.checkKeys(mapping, allowed: ["handoff_intent", "after_fallbacks", "callback_form", "conversation_timeout_minutes", "hours", "holidays", "time_zone"], in: "'support'")
+            if let n = mapping["handoff_intent"], let text = file.string(n, "'handoff_intent'") {
+                support.handoffIntent = IntentName(text)
+                references.append(PlacedReference(kind: .intent, name: text, location: file.location(of: n), file: file))
+            }
+            if let n = mapping["callback_form"], let text = file.string(n, "'callback_form'") {
+                support.callbackForm = text
+                references.append(PlacedReference(kind: .form, name: text, location: file.location(of: n), file: file))
+            }
+            if let n = mapping["after_fallbacks"], let value = file.number(n, "'after_fallbacks'", range: 0...100) {
+                support.afterFallbacks = Int(value)
+            }
+            if let n = mapping["conversation_timeout_minutes"], let value = file.number(n, "'conversation_timeout_minutes'", range: 0...525_600) {
+                support.conversationTimeout = value * 60
+            }
+            var zone = timeZone
+            if let n = mapping["time_zone"], let identifier = file.string(n, "'time_zone'") {
+                if let parsed = TimeZone(identifier: identifier) { zone = parsed } else {
+                    file.error("unknown time zone '\(identifier)' (use an IANA name such as Europe/Berlin or UTC)", at: n)
+                }
+            }
+            if let n = mapping["hours"] {
+                support.hours = HoursReader(file: file).read(n, holidays: mapping["holidays"], timeZone: zone)
+            } else if mapping["holidays"] != nil {
+                file.error("'holidays' need 'hours'", at: mapping["holidays"]!)
+            }
+        }
+
         let placeholders = Set(variables.keys).union(Bot.builtinPlaceholders)
         var replies = BuiltinReplies(disclosure: [:], fallback: [:], didYouMean: [:], rephrase: [:])
         let repliesMapping = root["replies"].flatMap { file.mapping($0, "'replies'") }
         if let repliesMapping {
             file.checkKeys(repliesMapping, allowed: ["disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid",
-                                                     "form_cancel_confirm", "form_cancelled", "form_gave_up", "form_restart"], in: "'replies'")
+                                                     "form_cancel_confirm", "form_cancelled", "form_gave_up", "form_restart",
+                                                     "handoff", "handoff_closed", "handed_back"], in: "'replies'")
         }
         func builtin(_ key: String, extra: Set<String> = [], required: Set<String> = [], defaults: Variations) -> Variations {
             var variations: Variations = [:]
@@ -110,9 +142,13 @@ struct SettingsReader {
         replies.formCancelled = builtin("form_cancelled", defaults: DefaultReplies.formCancelled)
         replies.formGaveUp = builtin("form_gave_up", defaults: DefaultReplies.formGaveUp)
         replies.formRestart = builtin("form_restart", defaults: DefaultReplies.formRestart)
+        replies.handoff = builtin("handoff", defaults: DefaultReplies.handoff)
+        replies.handoffClosed = builtin("handoff_closed", extra: ["next_open"], defaults: DefaultReplies.handoffClosed)
+        replies.handedBack = builtin("handed_back", defaults: DefaultReplies.handedBack)
 
         guard let name, !languages.isEmpty else { return nil }
-        return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone)
+        return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone,
+                        support: support, references: references)
     }
 }
 
@@ -188,3 +224,73 @@ struct VariationsReader {
 }
 
 import Foundation
+
+/// Reads support hours: `mon-fri: "08:00-18:00"`, `sat: "10:00-14:00"`, `sun: closed`, and
+/// holidays as `YYYY-MM-DD`.
+struct HoursReader {
+    let file: SourceFile
+    static let days = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
+
+    func read(_ node: Node, holidays holidaysNode: Node?, timeZone: TimeZone) -> SupportHours? {
+        guard let mapping = file.mapping(node, "'hours'") else { return nil }
+        var ranges: [Int: [Range<Int>]] = [:]
+        var ok = true
+        for (key, value) in mapping {
+            guard let daysText = key.string?.lowercased(), let days = weekdays(daysText) else {
+                file.error("'\(key.string ?? "")' is not a day or a range of days (use mon, tue, wed, thu, fri, sat, sun or mon-fri)", at: key)
+                ok = false
+                continue
+            }
+            guard let text = file.string(value, "opening hours") else { ok = false; continue }
+            if text.lowercased() == "closed" { continue }
+            var dayRanges: [Range<Int>] = []
+            for part in text.split(separator: ",") {
+                guard let range = Self.timeRange(part.trimmingCharacters(in: .whitespaces)) else {
+                    file.error("'\(text)' are not opening hours (write for example \"08:00-18:00\", \"08:00-12:00, 13:00-17:00\" or closed)", at: value)
+                    ok = false
+                    break
+                }
+                dayRanges.append(range)
+            }
+            for day in days { ranges[day, default: []] += dayRanges }
+        }
+        var holidays: Set<SupportHours.Day> = []
+        if let holidaysNode {
+            for item in file.sequence(holidaysNode, "'holidays'") ?? [] {
+                let text = item.string ?? ""
+                let parts = text.split(separator: "-").compactMap { Int($0) }
+                guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+                    file.error("'\(text)' is not a date (write YYYY-MM-DD)", at: item)
+                    ok = false
+                    continue
+                }
+                holidays.insert(SupportHours.Day(year: parts[0], month: parts[1], day: parts[2]))
+            }
+        }
+        return ok ? SupportHours(ranges: ranges, holidays: holidays, timeZone: timeZone) : nil
+    }
+
+    func weekdays(_ text: String) -> [Int]? {
+        let parts = text.split(separator: "-").map { String($0.prefix(3)) }
+        guard (1...2).contains(parts.count), let first = Self.days[parts[0]] else { return nil }
+        guard parts.count == 2 else { return [first] }
+        guard let last = Self.days[parts[1]] else { return nil }
+        // Monday-based order so that "mon-sun" and "fri-mon" work.
+        let order = [2, 3, 4, 5, 6, 7, 1]
+        let start = order.firstIndex(of: first)!, end = order.firstIndex(of: last)!
+        return start <= end ? Array(order[start...end]) : Array(order[start...] + order[...end])
+    }
+
+    /// "08:00-18:00" as minutes after midnight.
+    static func timeRange(_ text: String) -> Range<Int>? {
+        let bounds = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard bounds.count == 2, let start = minutes(bounds[0]), let end = minutes(bounds[1]), start < end else { return nil }
+        return start..<end
+    }
+
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0...24).contains(parts[0]), (0...59).contains(parts[1]), parts[0] * 60 + parts[1] <= 24 * 60 else { return nil }
+        return parts[0] * 60 + parts[1]
+    }
+}

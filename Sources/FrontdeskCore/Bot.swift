@@ -16,12 +16,13 @@ public struct Bot: Sendable {
     public var timeZone: TimeZone
     public var slots: [SlotDefinition]
     public var forms: [FormDefinition]
+    public var support: SupportSettings
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
         variables: [String: String] = [:], builtinReplies: BuiltinReplies, intents: [Intent],
         entities: [EntityDefinition] = [], timeZone: TimeZone = TimeZone(identifier: "UTC")!,
-        slots: [SlotDefinition] = [], forms: [FormDefinition] = []
+        slots: [SlotDefinition] = [], forms: [FormDefinition] = [], support: SupportSettings = SupportSettings()
     ) {
         self.name = name
         self.languages = languages
@@ -33,6 +34,7 @@ public struct Bot: Sendable {
         self.timeZone = timeZone
         self.slots = slots
         self.forms = forms
+        self.support = support
     }
 
     public var defaultLanguage: LanguageCode { languages.first ?? .english }
@@ -93,6 +95,12 @@ public struct BuiltinReplies: Sendable {
     public var formGaveUp: Variations = [:]
     /// The customer did not confirm: the questions start again.
     public var formRestart: Variations = [:]
+    /// A human takes over (within support hours), when no hand-off intent reply is given.
+    public var handoff: Variations = [:]
+    /// Out of support hours: when people are back (`{next_open}`); the callback form follows.
+    public var handoffClosed: Variations = [:]
+    /// The bot has the conversation again after a human handed it back.
+    public var handedBack: Variations = [:]
 
     public init(disclosure: Variations, fallback: Variations, didYouMean: Variations, rephrase: Variations) {
         self.disclosure = disclosure

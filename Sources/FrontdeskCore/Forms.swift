@@ -41,8 +41,10 @@ public struct SlotDefinition: Sendable {
 
     public let name: SlotName
     public let kind: Kind
-    /// The entity that fills it; without one, a text slot takes the customer's whole answer.
-    public let entity: EntityName?
+    /// The entities that fill it (any of them); without one, a text slot takes the customer's
+    /// whole answer.
+    public let entities: [EntityName]
+    public var entity: EntityName? { entities.first }
     /// Validation: the value (as text) must match this regular expression as a whole.
     public let pattern: String?
     /// For `choice`: the allowed values.
@@ -52,11 +54,11 @@ public struct SlotDefinition: Sendable {
     public let maximum: Double?
     public let location: SourceLocation?
 
-    public init(name: SlotName, kind: Kind, entity: EntityName? = nil, pattern: String? = nil, values: [String] = [],
+    public init(name: SlotName, kind: Kind, entities: [EntityName] = [], pattern: String? = nil, values: [String] = [],
                 minimum: Double? = nil, maximum: Double? = nil, location: SourceLocation? = nil) {
         self.name = name
         self.kind = kind
-        self.entity = entity
+        self.entities = entities
         self.pattern = pattern
         self.values = values
         self.minimum = minimum
@@ -114,9 +116,12 @@ public struct DialogueEvent: Hashable, Sendable {
     /// The form that emitted it, if a form did.
     public let form: String?
     public let values: [SlotName: SlotValue]
-    public init(name: String, form: String? = nil, values: [SlotName: SlotValue] = [:]) {
+    /// For a hand-off: what the agent needs to know.
+    public let summary: HandoffSummary?
+    public init(name: String, form: String? = nil, values: [SlotName: SlotValue] = [:], summary: HandoffSummary? = nil) {
         self.name = name
         self.form = form
         self.values = values
+        self.summary = summary
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskCore
 
 /// Where a conversation stands between two messages.
@@ -8,6 +9,8 @@ public enum DialogueState: Sendable, Equatable {
     case awaitingChoice(options: [IntentName])
     /// A form is running.
     case form(FormState)
+    /// A human has the conversation; the bot stays silent until it is handed back.
+    case handedOff
 }
 
 /// What understanding made of one customer message.
@@ -55,15 +58,60 @@ public enum Decision: Sendable, Equatable {
     case rephrase
     /// A step of a form: a question, a confirmation, the completion, ...
     case form(FormTurn)
+    /// A human takes over (within support hours). `answered`: the hand-off intent, whose reply
+    /// tells the customer. `reason`: `requested`, `fallbacks` or `form_failed`.
+    case handoff(reason: String, answered: IntentScore?)
+    /// Out of support hours: when people are back, and the callback form's first question.
+    case handoffClosed(nextOpen: Date?, reason: String, callback: FormTurn?)
+    /// A human has the conversation: no reply.
+    case silent
+}
+
+extension Decision {
+    /// The intent whose reply the turn gave: a plain answer, the hand-off intent, or the
+    /// trigger or digression answered within a form.
+    public var answeredIntent: IntentScore? {
+        switch self {
+        case .answer(let score): return score
+        case .handoff(_, let answered): return answered
+        case .form(let turn): return turn.answered
+        default: return nil
+        }
+    }
 }
 
 /// The pure dialogue transition: given the state and what was understood, the decision and
 /// the next state. No I/O, no clock, no randomness.
 public enum Dialogue {
     public static func step(_ state: DialogueState, _ reading: Reading, thresholds: Thresholds,
-                            forms catalog: FormCatalog = .empty) -> (Decision, DialogueState) {
-        if case .form(let formState) = state {
-            return stepInForm(formState, reading, thresholds: thresholds, catalog: catalog)
+                            forms catalog: FormCatalog = .empty, support: SupportSettings = SupportSettings(),
+                            now: Date = Date(timeIntervalSince1970: 0), fallbacks: Int = 0) -> (Decision, DialogueState) {
+        func handOff(_ reason: String, answered: IntentScore?, failedForm: String? = nil) -> (Decision, DialogueState) {
+            if let hours = support.hours, !hours.isOpen(at: now) {
+                let nextOpen = hours.nextOpening(after: now)
+                if let name = support.callbackForm, name != failedForm, let callback = catalog.form(named: name),
+                   case (.form(let turn), let next) = advance(callback, FormState(form: name), answered: nil) {
+                    return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: turn), next)
+                }
+                return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: nil), .idle)
+            }
+            return (.handoff(reason: reason, answered: answered), .handedOff)
+        }
+        switch state {
+        case .handedOff:
+            return (.silent, .handedOff)
+        case .form(let formState):
+            let (decision, next) = stepInForm(formState, reading, thresholds: thresholds, catalog: catalog)
+            if case .form(let turn) = decision, turn.next == .gaveUp, support.handoffIntent != nil || support.hours != nil,
+               formState.form != support.callbackForm {
+                return handOff("form_failed", answered: nil, failedForm: formState.form)
+            }
+            if case .form(let turn) = decision, let answered = turn.answered, answered.intent == support.handoffIntent {
+                return handOff("requested", answered: answered)
+            }
+            return (decision, next)
+        default:
+            break
         }
         var decision: Decision
         switch reading.choice {
@@ -75,6 +123,12 @@ public enum Dialogue {
             return (.rephrase, .idle)
         default:
             decision = decide(reading.ranking, thresholds: thresholds)
+        }
+        if case .answer(let score) = decision, score.intent == support.handoffIntent {
+            return handOff("requested", answered: score)
+        }
+        if decision == .fallback, support.afterFallbacks > 0, fallbacks + 1 >= support.afterFallbacks {
+            return handOff("fallbacks", answered: nil)
         }
         if case .answer(let score) = decision, let form = catalog.form(triggeredBy: score.intent) {
             return start(form, trigger: score, reading, catalog: catalog)

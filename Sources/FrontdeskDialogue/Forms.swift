@@ -94,14 +94,7 @@ public struct FormCatalog: Sendable {
     /// it was `asked` for, the whole message; then validated. Asked for and nothing usable:
     /// `.invalid`; not asked for: `.none`.
     func fill(_ slot: SlotDefinition, _ reading: Reading, asked wholeText: Bool) -> Fill {
-        let candidates = reading.entities.filter { entity in
-            if let wanted = slot.entity { return entity.name == wanted }
-            switch slot.kind {
-            case .number: return entity.name == .number || entity.name == .money
-            case .datetime: return entity.name == .datetime
-            default: return false
-            }
-        }
+        let candidates = reading.entities.filter { accepts(slot, $0) }
         var value: SlotValue?
         switch slot.kind {
         case .list:
@@ -143,6 +136,22 @@ public struct FormCatalog: Sendable {
         return isValid(value, for: slot) ? .valid(value) : .invalid
     }
 
+    /// Whether `entity` can fill `slot`: one of its entities, or the built-in one of its type.
+    func accepts(_ slot: SlotDefinition, _ entity: Entity) -> Bool {
+        if !slot.entities.isEmpty { return slot.entities.contains(entity.name) }
+        switch slot.kind {
+        case .number: return entity.name == .number || entity.name == .money
+        case .datetime: return entity.name == .datetime
+        default: return false
+        }
+    }
+
+    /// Whether two slots are filled from the same entities (then one message cannot tell them apart).
+    func sameSource(_ a: SlotDefinition, _ b: SlotDefinition) -> Bool {
+        if a.entities.isEmpty && b.entities.isEmpty { return a.kind == b.kind }
+        return !Set(a.entities).isDisjoint(with: b.entities)
+    }
+
     func isValid(_ value: SlotValue, for slot: SlotDefinition) -> Bool {
         switch value {
         case .number(let n):
@@ -175,9 +184,28 @@ extension Dialogue {
     /// then the first missing one is asked.
     static func start(_ form: FormDefinition, trigger: IntentScore, _ reading: Reading, catalog: FormCatalog) -> (Decision, DialogueState) {
         var state = FormState(form: form.name)
+        // Slots that take the same kind of entity ("from Windows to Mac") are filled in order,
+        // and only when the message names as many of them as there are slots.
+        var groups: [[SlotDefinition]] = []
         for step in form.steps {
-            guard let slot = catalog.slots[step.slot], slot.entity != nil || slot.kind == .number || slot.kind == .datetime else { continue }
-            if case .valid(let value) = catalog.fill(slot, reading, asked: false) { state.values[slot.name] = value }
+            guard let slot = catalog.slots[step.slot], !slot.entities.isEmpty || slot.kind == .number || slot.kind == .datetime else { continue }
+            if let index = groups.firstIndex(where: { catalog.sameSource($0[0], slot) }) {
+                groups[index].append(slot)
+            } else {
+                groups.append([slot])
+            }
+        }
+        for group in groups {
+            if group.count == 1 {
+                if case .valid(let value) = catalog.fill(group[0], reading, asked: false) { state.values[group[0].name] = value }
+                continue
+            }
+            let candidates = reading.entities.filter { catalog.accepts(group[0], $0) }
+            guard candidates.count >= group.count else { continue }
+            for (slot, entity) in zip(group, candidates) {
+                let one = Reading(ranking: reading.ranking, text: entity.text, entities: [entity])
+                if case .valid(let value) = catalog.fill(slot, one, asked: false) { state.values[slot.name] = value }
+            }
         }
         return advance(form, state, answered: trigger)
     }
@@ -243,11 +271,14 @@ extension Dialogue {
             return advance(form, state, answered: digression)
         case .asking:
             guard let pending = state.pending, let slot = catalog.slots[pending] else { return advance(form, state, answered: nil) }
+            // Another question meanwhile ("does it run on Windows 11?") is answered, not taken
+            // as the answer.
+            if let digression, reading.isQuestion { return advance(form, state, answered: digression) }
             if slot.kind == .text, slot.entity == nil {
-                // A free-text answer, unless the customer corrects an earlier answer or asks
-                // something else meanwhile.
+                // A free-text answer, unless the customer corrects an earlier answer or repeats
+                // the request that started the form.
                 if corrections(form, &state, reading, catalog: catalog, excluding: pending) { return advance(form, state, answered: nil) }
-                if let digression, reading.isQuestion { return advance(form, state, answered: digression) }
+                if repeatsTrigger { return advance(form, state, answered: nil) }
             }
             switch catalog.fill(slot, reading, asked: true) {
             case .valid(let value):
@@ -283,8 +314,10 @@ extension Dialogue {
     static func corrections(_ form: FormDefinition, _ state: inout FormState, _ reading: Reading, catalog: FormCatalog, excluding: SlotName?) -> Bool {
         var changed = false
         for step in form.steps where step.slot != excluding && state.values[step.slot] != nil {
-            guard let slot = catalog.slots[step.slot], slot.entity != nil || slot.kind == .number || slot.kind == .datetime else { continue }
-            if let excluding, let pendingSlot = catalog.slots[excluding], pendingSlot.entity == slot.entity, pendingSlot.kind == slot.kind { continue }
+            guard let slot = catalog.slots[step.slot], !slot.entities.isEmpty || slot.kind == .number || slot.kind == .datetime else { continue }
+            // A value that could belong to another slot of the form is no clear correction.
+            let others = form.steps.compactMap { catalog.slots[$0.slot] }.filter { $0.name != slot.name }
+            if others.contains(where: { catalog.sameSource($0, slot) }) { continue }
             if case .valid(let value) = catalog.fill(slot, reading, asked: false), value != state.values[step.slot] {
                 state.values[step.slot] = value
                 changed = true

@@ -16,6 +16,13 @@ public struct Conversation: Sendable, Equatable {
     public var userName: String?
     /// When the customer last wrote (the message's timestamp).
     public var lastMessageAt: Date?
+    /// Fallbacks in a row (reset by any other answer).
+    public var consecutiveFallbacks = 0
+    /// The intents answered so far, for a hand-off summary.
+    public var intents: [IntentName] = []
+    /// The customer's last few messages, for a hand-off summary (kept in memory only).
+    public var recentMessages: [String] = []
+    static let recentLimit = 5
 
     public init(id: String, language: LanguageCode, languageIsFixed: Bool = false, userName: String? = nil) {
         self.id = id

@@ -40,7 +40,14 @@ public struct Engine: Sendable {
     public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
         let text = String(message.text.prefix(Self.analysedLength))
         let now = message.timestamp ?? clock()
+        // After a long silence the conversation starts anew (a hand-off stays until handed back).
+        let timeout = bot.support.conversationTimeout
+        if timeout > 0, let last = conversation.lastMessageAt, now.timeIntervalSince(last) > timeout, conversation.state != .handedOff {
+            conversation = startConversation(id: conversation.id, language: conversation.languageIsFixed ? conversation.language : nil,
+                                             userName: conversation.userName)
+        }
         conversation.lastMessageAt = now
+        conversation.recentMessages = Array((conversation.recentMessages + [text]).suffix(Conversation.recentLimit))
         // 1. Language.
         var detected: LanguageCode?
         if let language = message.language, bot.languages.contains(language) {
@@ -78,8 +85,12 @@ public struct Engine: Sendable {
         // 3. Dialogue.
         let reading = Reading(ranking: ranking, choice: choice, text: text, entities: entities,
                               yesNo: Answers.yesNo(text), isCancel: Answers.isCancel(text), isQuestion: Answers.isQuestion(text))
-        let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms)
+        let stateBefore = conversation.state
+        let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
+                                             now: now, fallbacks: conversation.consecutiveFallbacks)
         conversation.state = next
+        conversation.consecutiveFallbacks = decision == .fallback ? conversation.consecutiveFallbacks + 1 : 0
+        if let answered = decision.answeredIntent { conversation.intents.append(answered.intent) }
 
         // 4. Replies.
         var slotValues: [SlotName: SlotValue] = [:]
@@ -117,6 +128,24 @@ public struct Engine: Sendable {
             render(bot.builtinReplies.fallback)
         case .rephrase:
             render(bot.builtinReplies.rephrase)
+        case .silent:
+            break
+        case .handoff(let reason, let answered):
+            if let answered, let replies = bot.intent(named: answered.intent)?.replies, !replies.isEmpty {
+                render(replies)
+            } else {
+                render(bot.builtinReplies.handoff)
+            }
+            var formValues: [SlotName: SlotValue] = [:]
+            if case .form(let state) = stateBefore { formValues = state.values }
+            events.append(DialogueEvent(name: "handoff", summary: HandoffSummary(
+                intents: conversation.intents, slots: formValues, lastMessages: conversation.recentMessages, reason: reason)))
+        case .handoffClosed(let nextOpen, _, let callback):
+            render(bot.builtinReplies.handoffClosed, extra: ["next_open": nextOpen.map { Self.describe($0, in: bot.timeZone, language: language) } ?? "-"])
+            if let callback, let form = bot.forms.first(where: { $0.name == callback.form }),
+               case .ask(let slotName, _) = callback.next {
+                render(form.steps.first { $0.slot == slotName }?.ask ?? [:])
+            }
         case .form(let formTurn):
             guard let form = bot.forms.first(where: { $0.name == formTurn.form }) else { break }
             if let answered = formTurn.answered {
@@ -153,6 +182,34 @@ public struct Engine: Sendable {
         if case .form(let state) = conversation.state { slotValues = state.values }
         return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
                     events: events, language: language, detectedLanguage: detected)
+    }
+
+    /// A human hands the conversation back: the bot answers again.
+    public func handBack(_ conversation: inout Conversation) -> [BotMessage] {
+        guard conversation.state == .handedOff else { return [] }
+        conversation.state = .idle
+        conversation.consecutiveFallbacks = 0
+        let templates = bot.builtinReplies.handedBack[conversation.language] ?? bot.builtinReplies.handedBack[bot.defaultLanguage] ?? []
+        guard !templates.isEmpty else { return [] }
+        let index = variations.choose(among: templates.count, turn: conversation.turn, slot: 0)
+        return [BotMessage(text: templates[index].render { name in name == "bot_name" ? bot.name : bot.variables[name] })]
+    }
+
+    /// "Monday, 30 November at 08:00" / "Montag, 30. November um 08:00 Uhr", in the bot's time zone.
+    static func describe(_ date: Date, in timeZone: TimeZone, language: LanguageCode) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.weekday, .day, .month, .hour, .minute], from: date)
+        let time = String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+        let day = c.day ?? 0, month = (c.month ?? 1) - 1, weekday = (c.weekday ?? 1) - 1
+        if language == .german {
+            let weekdays = ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"]
+            let months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
+            return "\(weekdays[weekday]), \(day). \(months[month]) um \(time) Uhr"
+        }
+        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(weekdays[weekday]), \(day) \(months[month]) at \(time)"
     }
 
     func title(of intent: IntentName, in language: LanguageCode) -> String {

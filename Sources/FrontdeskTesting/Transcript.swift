@@ -32,6 +32,9 @@ public struct Transcript: Sendable, Equatable {
     }
 
     public static let defaultSeed: UInt64 = 1
+    /// The clock of a transcript without `time:`: Monday 2 March 2026, 10:00 UTC, so that every
+    /// replay sees the same time.
+    public static let defaultTime = Date(timeIntervalSince1970: 1_772_445_600)
 
     public enum Step: Sendable, Equatable {
         /// The customer's message and what the bot should answer.
@@ -80,6 +83,8 @@ public struct Transcript: Sendable, Equatable {
             case intent(IntentName)
             /// `quick replies: A | B`: the turn offered these quick replies.
             case quickReplies([String])
+            /// `bot silent: yes`: the bot says nothing (a human has the conversation).
+            case silent
             /// `entity name: value`: the message contains this entity with this value.
             case entity(name: String, value: String)
             /// `slot name: value`: after the turn, the slot holds this value.
@@ -105,7 +110,7 @@ public struct Transcript: Sendable, Equatable {
 /// Reading and writing the text format.
 extension Transcript {
     static let headerKeys = ["version", "title", "language", "user", "time", "seed"]
-    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "intent", "quick replies", "entity", "event", "slot"]
+    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot"]
     public static let builtinReplyNames = ["disclosure", "fallback", "did_you_mean", "rephrase"]
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
@@ -157,6 +162,7 @@ extension Transcript {
                     case .entity(let name, let value): lines.append(Self.line("entity \(name)", value))
                     case .slot(let name, let value): lines.append(Self.line("slot \(name)", value))
                     case .event(let name): lines.append("event: \(name)")
+                    case .silent: lines.append("bot silent: yes")
                     }
                 }
             }

@@ -171,6 +171,8 @@ struct TranscriptParser {
             return .matches(pattern)
         case "bot one of":
             return nonEmpty().map { .oneOf($0) }
+        case "bot silent":
+            return .silent
         case "intent":
             return nonEmpty().map { .intent(IntentName($0)) }
         case "quick replies":

@@ -1,3 +1,4 @@
+import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
@@ -6,6 +7,8 @@ import FrontdeskEngine
 /// bot's actual replies, so that `/save` writes a test that passes right away.
 public struct TranscriptRecorder: Sendable {
     public private(set) var steps: [Transcript.Step] = []
+    /// When the first message was sent: the saved transcript's `time:`.
+    public private(set) var startTime: Date?
     /// The language the conversation was fixed to when it started (`nil`: detected).
     public private(set) var language: LanguageCode?
 
@@ -15,13 +18,16 @@ public struct TranscriptRecorder: Sendable {
 
     public var isEmpty: Bool { steps.isEmpty }
 
-    public mutating func record(customer: String, turn: FrontdeskEngine.Turn) {
+    public mutating func record(customer: String, turn: FrontdeskEngine.Turn, at time: Date? = nil) {
+        if startTime == nil { startTime = time }
         var expectations = turn.messages.map { Transcript.Expectation(.exact($0.text), line: 0) }
+        if turn.messages.isEmpty { expectations.append(Transcript.Expectation(.silent, line: 0)) }
+        for event in turn.events { expectations.append(Transcript.Expectation(.event(event.name), line: 0)) }
         let quickReplies = turn.messages.flatMap(\.quickReplies).map(\.title)
         if !quickReplies.isEmpty {
             expectations.append(Transcript.Expectation(.quickReplies(quickReplies), line: 0))
         }
-        if case .answer(let score) = turn.decision {
+        if let score = turn.decision.answeredIntent {
             expectations.append(Transcript.Expectation(.intent(score.intent), line: 0))
         }
         steps.append(.turn(Transcript.Turn(customer: customer, line: 0, expectations: expectations)))
@@ -37,6 +43,6 @@ public struct TranscriptRecorder: Sendable {
     }
 
     public func transcript(title: String, path: String, user: String?, seed: UInt64) -> Transcript {
-        Transcript(path: path, title: title, language: language, user: user, seed: seed, steps: steps)
+        Transcript(path: path, title: title, language: language, user: user, time: startTime, seed: seed, steps: steps)
     }
 }

@@ -45,7 +45,7 @@ public struct TranscriptRunner: Sendable {
         var engine = self.engine
         engine.variations = .seeded(transcript.seed)
         var conversation = engine.startConversation(id: Self.conversationID, language: transcript.language, userName: transcript.user)
-        let turns = Self.play(transcript.steps, engine: engine, conversation: &conversation, clock: transcript.time)
+        let turns = Self.play(transcript.steps, engine: engine, conversation: &conversation, clock: transcript.time ?? Transcript.defaultTime)
         return TranscriptResult(transcript: transcript, turns: turns, seconds: (ContinuousClock.now - start).seconds)
     }
 
@@ -117,8 +117,13 @@ public struct TranscriptRunner: Sendable {
         for expectation in turn.expectations where !expectation.kind.isMessage {
             switch expectation.kind {
             case .intent(let name):
-                if case .answer(let score) = actual.decision, score.intent == name { break }
+                if actual.decision.answeredIntent?.intent == name { break }
                 failures.append(TurnFailure(line: expectation.line, message: "the turn was not answered with intent '\(name)'", expected: name.rawValue, actual: describe(actual.decision)))
+            case .silent:
+                if !messages.isEmpty {
+                    failures.append(TurnFailure(line: expectation.line, message: "the bot was expected to stay silent", expected: "(nothing)",
+                                                actual: messages.map(\.text).joined(separator: " / ")))
+                }
             case .quickReplies(let titles):
                 let offered = messages.flatMap(\.quickReplies).map(\.title)
                 if offered != titles {
@@ -167,6 +172,9 @@ public struct TranscriptRunner: Sendable {
         case .clarify(let a, let b): return "did you mean \(a.intent) (\(String(format: "%.2f", a.confidence))) or \(b.intent) (\(String(format: "%.2f", b.confidence)))"
         case .fallback: return "fallback"
         case .rephrase: return "rephrase"
+        case .silent: return "silent (a human has the conversation)"
+        case .handoff(let reason, let answered): return "hand-off (\(reason))" + (answered.map { " after \($0.intent)" } ?? "")
+        case .handoffClosed(_, let reason, let callback): return "out of hours (\(reason))" + (callback.map { ", callback form \($0.form)" } ?? "")
         case .form(let turn):
             let next: String
             switch turn.next {

@@ -117,7 +117,8 @@ final class ChatSession {
         Command(name: "/help", arguments: "", help: "this list"),
         Command(name: "/debug", arguments: "", help: "toggle the debug view: top intents with confidences, language, time per turn"),
         Command(name: "/reset", arguments: "", help: "start a new conversation"),
-        Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question"),
+        Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question, or the hand-off"),
+        Command(name: "/handback", arguments: "", help: "act as the human agent handing the conversation back to the bot"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
         Command(name: "/lang", arguments: "[code|auto]", help: "show, fix or auto-detect the conversation's language"),
         Command(name: "/save", arguments: "NAME", help: "save this conversation as a test, transcripts/NAME.txt (the bot's replies are the expectations)"),
@@ -151,11 +152,15 @@ final class ChatSession {
             return command(line)
         }
         let start = ContinuousClock.now
-        let turn = engine.respond(to: UserMessage(text: line), in: &conversation)
+        let now = Date()
+        let turn = engine.respond(to: UserMessage(text: line, timestamp: now), in: &conversation)
         let elapsed = ContinuousClock.now - start
-        recorder.record(customer: line, turn: turn)
+        recorder.record(customer: line, turn: turn, at: now)
         printReplies(turn)
         if debug { output(style.dim(debugLine(turn, elapsed: elapsed))) }
+        if turn.decision == .silent, interactive || debug {
+            output(style.dim("  (a human has this conversation: the bot stays silent; /handback gives it back)"))
+        }
         if interactive || debug {
             for event in turn.events { output(style.yellow("  [event] \(Self.describe(event, timeZone: engine.bot.timeZone, language: turn.language))")) }
         }
@@ -163,7 +168,13 @@ final class ChatSession {
     }
 
     static func describe(_ event: DialogueEvent, timeZone: TimeZone, language: LanguageCode) -> String {
-        let values = event.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted(in: timeZone, language: language))" }
+        var values = event.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted(in: timeZone, language: language))" }
+        if let summary = event.summary {
+            values.insert("reason=\(summary.reason)", at: 0)
+            values.append("intents=\(summary.intents.map(\.rawValue).joined(separator: ">"))")
+            values.append("last messages=\(summary.lastMessages.count)")
+            values += summary.slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted(in: timeZone, language: language))" }
+        }
         return event.name + (event.form.map { " (form \($0))" } ?? "") + (values.isEmpty ? "" : ": " + values.joined(separator: ", "))
     }
 
@@ -175,6 +186,8 @@ final class ChatSession {
             output(style.dim("no form running, nothing pending"))
         case .awaitingChoice(let options):
             output(style.dim("waiting for the pick: \(options.map(\.rawValue).joined(separator: " or "))"))
+        case .handedOff:
+            output(style.dim("handed off to a human: the bot stays silent until /handback"))
         case .form(let state):
             let phase: String
             switch state.phase {
@@ -207,7 +220,7 @@ final class ChatSession {
         case .clarify(let a, let b): decision = "did you mean \(a.intent) or \(b.intent)"
         case .fallback: decision = "fallback"
         case .rephrase: decision = "rephrase"
-        case .form: decision = TranscriptRunner.describe(turn.decision)
+        case .form, .handoff, .handoffClosed, .silent: decision = TranscriptRunner.describe(turn.decision)
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
@@ -262,6 +275,13 @@ final class ChatSession {
             }
         case "/state":
             printState()
+        case "/handback":
+            let messages = engine.handBack(&conversation)
+            if messages.isEmpty {
+                printError("the conversation is not with a human")
+            } else {
+                for message in messages { output(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text) }
+            }
         case "/save":
             save(argument)
         case "/load":
@@ -331,14 +351,16 @@ final class ChatSession {
         conversation.userName = transcript.user ?? userName
         output(style.dim("replaying \(path): \(transcript.title)"))
         var diverging = 0
+        var clock = transcript.time ?? Transcript.defaultTime
         for step in transcript.steps {
+            if case .time(let date, _) = step { clock = date }
             if case .language(let language, _) = step {
                 recorder.recordLanguage(language)
             }
-            let played = TranscriptRunner.play([step], engine: engine, conversation: &conversation, clock: transcript.time)
+            let played = TranscriptRunner.play([step], engine: engine, conversation: &conversation, clock: clock)
             for turn in played {
                 output("\(style.bold("you>")) \(turn.turn.customer)")
-                recorder.record(customer: turn.turn.customer, turn: turn.actual)
+                recorder.record(customer: turn.turn.customer, turn: turn.actual, at: clock)
                 printReplies(turn.actual)
                 if !turn.failures.isEmpty {
                     diverging += 1

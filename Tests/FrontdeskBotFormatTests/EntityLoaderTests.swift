@@ -172,3 +172,52 @@ let entityFile = """
         ])
     }
 }
+
+@Suite struct SupportSettingsLoaderTests {
+    @Test func readsSupportHoursAndHolidays() throws {
+        let support = """
+
+            support:
+              handoff_intent: greet
+              after_fallbacks: 2
+              conversation_timeout_minutes: 30
+              hours:
+                mon-fri: "08:00-12:00, 13:00-18:00"
+                sat: "10:00-14:00"
+                sun: closed
+              holidays: [2026-12-25]
+            """
+        let dir = try makeBot(["bot.yaml": settings + "\ntime_zone: Europe/Berlin" + support, "greet.yaml": greetIntent])
+        let bot = try BotLoader.load(directory: dir).bot
+        #expect(bot.support.handoffIntent == "greet")
+        #expect(bot.support.afterFallbacks == 2)
+        #expect(bot.support.conversationTimeout == 1800)
+        let hours = try #require(bot.support.hours)
+        #expect(hours.ranges[2] == [480..<720, 780..<1080])  // Monday
+        #expect(hours.ranges[7] == [600..<840])  // Saturday
+        #expect(hours.ranges[1] == nil)  // Sunday
+        #expect(hours.holidays == [SupportHours.Day(year: 2026, month: 12, day: 25)])
+        #expect(hours.timeZone.identifier == "Europe/Berlin")
+    }
+
+    @Test func reportsHoursThatDoNotParse() throws {
+        let support = """
+
+            support:
+              handoff_intent: nobody
+              callback_form: nothing
+              hours:
+                weekdays: "08:00-18:00"
+                mon: "8 to 6"
+              holidays: [christmas]
+            """
+        let found = try problems(["bot.yaml": settings + support, "greet.yaml": greetIntent]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found == [
+            "bot/bot.yaml:7:19: error: unknown intent 'nobody'",
+            "bot/bot.yaml:8:18: error: unknown form 'nothing'",
+            "bot/bot.yaml:10:5: error: 'weekdays' is not a day or a range of days (use mon, tue, wed, thu, fri, sat, sun or mon-fri)",
+            "bot/bot.yaml:11:10: error: '8 to 6' are not opening hours (write for example \"08:00-18:00\", \"08:00-12:00, 13:00-17:00\" or closed)",
+            "bot/bot.yaml:12:14: error: 'christmas' is not a date (write YYYY-MM-DD)",
+        ])
+    }
+}

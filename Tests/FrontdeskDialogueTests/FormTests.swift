@@ -10,7 +10,7 @@ let catalog = FormCatalog(
                            steps: [.init(slot: "order_number", ask: [:]), .init(slot: "reason", ask: [:])], maxAttempts: 2,
                            confirm: ["en": [try! ReplyTemplate(parsing: "ok?")]], done: [:], event: "create_ticket")],
     slots: [
-        SlotDefinition(name: "order_number", kind: .text, entity: "order_number", pattern: "KS-\\d{6,8}"),
+        SlotDefinition(name: "order_number", kind: .text, entities: ["order_number"], pattern: "KS-\\d{6,8}"),
         SlotDefinition(name: "reason", kind: .text),
     ])
 let thresholds = Thresholds(confidence: 0.5, ambiguity: 0.1)

@@ -182,6 +182,40 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(conversation.lastMessageAt == now)
     }
 
+    @Test func aHandOffSummarisesAndEndsWhenHandedBack() throws {
+        let loaded = try loadEngine(try writeTestBot()).engine
+        var bot = loaded.bot
+        bot.support = SupportSettings(handoffIntent: "cancel", afterFallbacks: 0)
+        let engine = Engine(bot: bot, model: loaded.model, variations: .first)
+        var conversation = engine.startConversation(id: "c1")
+        _ = engine.respond(to: UserMessage(text: "I want my money back"), in: &conversation)
+        let handoff = engine.respond(to: UserMessage(text: "how do I cancel my subscription"), in: &conversation)
+        #expect(handoff.messages.map(\.text) == ["You can cancel in your account."])
+        #expect(handoff.events == [DialogueEvent(name: "handoff", summary: HandoffSummary(
+            intents: ["refund", "cancel"], slots: [:], lastMessages: ["I want my money back", "how do I cancel my subscription"], reason: "requested"))])
+        #expect(conversation.state == .handedOff)
+        #expect(engine.respond(to: UserMessage(text: "hello?"), in: &conversation).messages.isEmpty)
+        #expect(engine.handBack(&conversation).map(\.text) == ["You're talking to Testbot, the automated assistant, again. How else can I help?"])
+        #expect(conversation.state == .idle)
+        #expect(engine.respond(to: UserMessage(text: "hello"), in: &conversation).messages.map(\.text) == ["Hello there!"])
+    }
+
+    @Test func aLongSilenceStartsANewConversation() throws {
+        let loaded = try loadEngine(try writeTestBot()).engine
+        var bot = loaded.bot
+        bot.support = SupportSettings(conversationTimeout: 30 * 60)
+        let engine = Engine(bot: bot, model: loaded.model, variations: .first)
+        var conversation = engine.startConversation(id: "c1")
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = engine.respond(to: UserMessage(text: "hello", timestamp: start), in: &conversation)
+        let soon = engine.respond(to: UserMessage(text: "hello", timestamp: start + 29 * 60), in: &conversation)
+        #expect(soon.messages.count == 1)
+        // After more than 30 minutes: a new conversation, which begins with the disclosure.
+        let later = engine.respond(to: UserMessage(text: "hello", timestamp: start + 29 * 60 + 31 * 60), in: &conversation)
+        #expect(later.messages.first?.text == "I am Testbot, an automated assistant.")
+        #expect(conversation.turn == 1)
+    }
+
     @Test func seededVariationsAreDeterministic() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         func replies() -> [String] {

@@ -122,7 +122,7 @@ import Testing
             ^
             """,
             """
-            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:')
+            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'bot silent:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:')
             whatever: 1
             ^
             """,
