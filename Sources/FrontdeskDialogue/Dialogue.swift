@@ -65,6 +65,8 @@ public enum Decision: Sendable, Equatable {
     case handoffClosed(nextOpen: Date?, reason: String, callback: FormTurn?)
     /// A human has the conversation: no reply.
     case silent
+    /// The human gave the conversation back to the bot.
+    case handedBack
 }
 
 extension Decision {

@@ -88,6 +88,18 @@ public struct Turn: Sendable, Equatable {
     public let language: LanguageCode
     /// The detected language of the message, if detection ran.
     public let detectedLanguage: LanguageCode?
+
+    public init(messages: [BotMessage], decision: Decision, ranking: [IntentScore] = [], entities: [Entity] = [],
+                slots: [SlotName: SlotValue] = [:], events: [DialogueEvent] = [], language: LanguageCode, detectedLanguage: LanguageCode? = nil) {
+        self.messages = messages
+        self.decision = decision
+        self.ranking = ranking
+        self.entities = entities
+        self.slots = slots
+        self.events = events
+        self.language = language
+        self.detectedLanguage = detectedLanguage
+    }
 }
 
 /// Chooses one of a reply's variations. Injected so that tests and transcripts are

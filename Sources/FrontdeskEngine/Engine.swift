@@ -56,7 +56,9 @@ public struct Engine: Sendable {
             detected = guess.language
             // A one-word message ("ok", "vpn") sets the language of a new conversation but
             // does not switch that of a running one.
-            if guess.isConfident, guess.words >= 2 || conversation.turn == 0 { conversation.language = guess.language }
+            // An answer to a form's question (a name, an address) needs three words to do so.
+            let needed = if case .form = conversation.state { 3 } else { 2 }
+            if guess.isConfident, guess.words >= needed || conversation.turn == 0 { conversation.language = guess.language }
         }
         let language = conversation.language
 
@@ -128,7 +130,7 @@ public struct Engine: Sendable {
             render(bot.builtinReplies.fallback)
         case .rephrase:
             render(bot.builtinReplies.rephrase)
-        case .silent:
+        case .silent, .handedBack:
             break
         case .handoff(let reason, let answered):
             if let answered, let replies = bot.intent(named: answered.intent)?.replies, !replies.isEmpty {
@@ -184,15 +186,20 @@ public struct Engine: Sendable {
                     events: events, language: language, detectedLanguage: detected)
     }
 
-    /// A human hands the conversation back: the bot answers again.
-    public func handBack(_ conversation: inout Conversation) -> [BotMessage] {
-        guard conversation.state == .handedOff else { return [] }
+    /// A human hands the conversation back: the bot answers again, and says so. `nil` when the
+    /// conversation was not with a human.
+    public func handBack(_ conversation: inout Conversation) -> Turn? {
+        guard conversation.state == .handedOff else { return nil }
         conversation.state = .idle
         conversation.consecutiveFallbacks = 0
+        var messages: [BotMessage] = []
         let templates = bot.builtinReplies.handedBack[conversation.language] ?? bot.builtinReplies.handedBack[bot.defaultLanguage] ?? []
-        guard !templates.isEmpty else { return [] }
-        let index = variations.choose(among: templates.count, turn: conversation.turn, slot: 0)
-        return [BotMessage(text: templates[index].render { name in name == "bot_name" ? bot.name : bot.variables[name] })]
+        if !templates.isEmpty {
+            let index = variations.choose(among: templates.count, turn: conversation.turn, slot: 0)
+            messages.append(BotMessage(text: templates[index].render { name in name == "bot_name" ? bot.name : bot.variables[name] }))
+        }
+        return Turn(messages: messages, decision: .handedBack, ranking: [], entities: [], slots: [:], events: [],
+                    language: conversation.language, detectedLanguage: nil)
     }
 
     /// "Monday, 30 November at 08:00" / "Montag, 30. November um 08:00 Uhr", in the bot's time zone.

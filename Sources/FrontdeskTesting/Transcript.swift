@@ -43,6 +43,9 @@ public struct Transcript: Sendable, Equatable {
         case language(LanguageCode?, line: Int)
         /// From here on the clock shows this time.
         case time(Date, line: Int)
+        /// `agent: hand back`: the human agent gives the conversation back to the bot;
+        /// `expectations` are about what the bot then says.
+        case handBack(line: Int, expectations: [Expectation])
     }
 
     public struct Turn: Sendable, Equatable {
@@ -109,9 +112,10 @@ public struct Transcript: Sendable, Equatable {
 
 /// Reading and writing the text format.
 extension Transcript {
-    static let headerKeys = ["version", "title", "language", "user", "time", "seed"]
+    static let headerKeys = ["version", "title", "language", "user", "time", "seed", "agent"]
     static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot"]
-    public static let builtinReplyNames = ["disclosure", "fallback", "did_you_mean", "rephrase"]
+    public static let builtinReplyNames = ["disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm",
+                                           "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back"]
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
     public static func parse(_ text: String, path: String) throws(FrontdeskError) -> Transcript {
@@ -148,6 +152,11 @@ extension Transcript {
                 lines += ["", "language: \(language?.rawValue ?? "auto")"]
             case .time(let date, _):
                 lines += ["", "time: \(TranscriptTime.format(date))"]
+            case .handBack(_, let expectations):
+                lines += ["", "agent: hand back"]
+                for expectation in expectations {
+                    if case .exact(let text) = expectation.kind { lines.append(Self.line("bot", text)) }
+                }
             case .turn(let turn):
                 lines.append("")
                 lines.append(Self.line("customer", turn.customer))

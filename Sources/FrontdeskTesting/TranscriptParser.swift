@@ -69,12 +69,19 @@ struct TranscriptParser {
 
         var sawTitle = false
         var currentTurn: Transcript.Turn?
+        var handBackLine: Int?
+        var handBackExpectations: [Transcript.Expectation] = []
+        func flushHandBack(into transcript: inout Transcript) {
+            if let line = handBackLine { transcript.steps.append(.handBack(line: line, expectations: handBackExpectations)) }
+            handBackLine = nil
+        }
         func flush(into transcript: inout Transcript) {
             if let turn = currentTurn { transcript.steps.append(.turn(turn)) }
             currentTurn = nil
         }
         for entry in all {
-            let inHeader = transcript.steps.isEmpty && currentTurn == nil
+            if handBackLine != nil, entry.key == "language" || entry.key == "time" { flushHandBack(into: &transcript) }
+            let inHeader = transcript.steps.isEmpty && currentTurn == nil && handBackLine == nil
             switch entry.key {
             case "version":
                 error("'version' must be the first line", line: entry.line)
@@ -124,7 +131,16 @@ struct TranscriptParser {
                     flush(into: &transcript)
                     transcript.steps.append(.time(date, line: entry.line))
                 }
+            case "agent":
+                guard entry.value.lowercased() == "hand back" else {
+                    error("'agent:' knows one action: 'agent: hand back' (a human gives the conversation back to the bot)", line: entry.line, column: entry.valueColumn)
+                    continue
+                }
+                flush(into: &transcript)
+                handBackLine = entry.line
+                handBackExpectations = []
             case "customer":
+                flushHandBack(into: &transcript)
                 flush(into: &transcript)
                 if entry.value.isEmpty {
                     error("the customer says nothing", line: entry.line, column: entry.valueColumn)
@@ -132,6 +148,10 @@ struct TranscriptParser {
                 currentTurn = Transcript.Turn(customer: entry.value, line: entry.line)
             default:
                 guard let kind = expectation(entry) else { continue }
+                if handBackLine != nil {
+                    handBackExpectations.append(Transcript.Expectation(kind, line: entry.line))
+                    continue
+                }
                 guard currentTurn != nil else {
                     error("'\(entry.key):' comes before any 'customer:' line (the customer speaks first)", line: entry.line)
                     continue
@@ -139,6 +159,7 @@ struct TranscriptParser {
                 currentTurn?.expectations.append(Transcript.Expectation(kind, line: entry.line))
             }
         }
+        flushHandBack(into: &transcript)
         flush(into: &transcript)
         if !sawTitle, diagnostics.isEmpty || !transcript.steps.isEmpty {
             error("missing 'title: ...' (a name for this conversation test)", line: first.line)

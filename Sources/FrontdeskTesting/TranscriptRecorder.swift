@@ -33,6 +33,11 @@ public struct TranscriptRecorder: Sendable {
         steps.append(.turn(Transcript.Turn(customer: customer, line: 0, expectations: expectations)))
     }
 
+    /// The agent handed the conversation back (the REPL's `/handback`).
+    public mutating func recordHandBack(_ turn: FrontdeskEngine.Turn) {
+        steps.append(.handBack(line: 0, expectations: turn.messages.map { Transcript.Expectation(.exact($0.text), line: 0) }))
+    }
+
     /// The language was fixed (or set to be detected, `nil`) during the conversation.
     public mutating func recordLanguage(_ language: LanguageCode?) {
         if steps.isEmpty {

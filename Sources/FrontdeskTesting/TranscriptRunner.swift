@@ -64,6 +64,14 @@ public struct TranscriptRunner: Sendable {
                 }
             case .time(let date, _):
                 now = date
+            case .handBack(let line, let expectations):
+                let step = Transcript.Turn(customer: "(the agent hands the conversation back)", line: line, expectations: expectations)
+                if let actual = engine.handBack(&conversation) {
+                    played.append(PlayedTurn(turn: step, actual: actual, failures: check(step, actual, bot: engine.bot)))
+                } else {
+                    played.append(PlayedTurn(turn: step, actual: Turn(messages: [], decision: .silent, language: conversation.language),
+                                             failures: [TurnFailure(line: line, message: "the conversation was not with a human, so there was nothing to hand back", expected: nil, actual: nil)]))
+                }
             case .turn(let turn):
                 let actual = engine.respond(to: UserMessage(text: turn.customer, timestamp: now), in: &conversation)
                 played.append(PlayedTurn(turn: turn, actual: actual, failures: check(turn, actual, bot: engine.bot)))
@@ -173,6 +181,7 @@ public struct TranscriptRunner: Sendable {
         case .fallback: return "fallback"
         case .rephrase: return "rephrase"
         case .silent: return "silent (a human has the conversation)"
+        case .handedBack: return "handed back by the agent"
         case .handoff(let reason, let answered): return "hand-off (\(reason))" + (answered.map { " after \($0.intent)" } ?? "")
         case .handoffClosed(_, let reason, let callback): return "out of hours (\(reason))" + (callback.map { ", callback form \($0.form)" } ?? "")
         case .form(let turn):
@@ -195,12 +204,21 @@ public struct TranscriptRunner: Sendable {
 public enum ReplyMatcher {
     /// The reply variations called `name`: an intent's, or a built-in reply's; `nil` if there is none.
     public static func templates(named name: String, in bot: Bot) -> [ReplyTemplate]? {
+        let builtin = bot.builtinReplies
         let variations: Variations?
         switch name {
-        case "disclosure": variations = bot.builtinReplies.disclosure
-        case "fallback": variations = bot.builtinReplies.fallback
-        case "did_you_mean": variations = bot.builtinReplies.didYouMean
-        case "rephrase": variations = bot.builtinReplies.rephrase
+        case "disclosure": variations = builtin.disclosure
+        case "fallback": variations = builtin.fallback
+        case "did_you_mean": variations = builtin.didYouMean
+        case "rephrase": variations = builtin.rephrase
+        case "form_invalid": variations = builtin.formInvalid
+        case "form_cancel_confirm": variations = builtin.formCancelConfirm
+        case "form_cancelled": variations = builtin.formCancelled
+        case "form_gave_up": variations = builtin.formGaveUp
+        case "form_restart": variations = builtin.formRestart
+        case "handoff": variations = builtin.handoff
+        case "handoff_closed": variations = builtin.handoffClosed
+        case "handed_back": variations = builtin.handedBack
         default: variations = bot.intent(named: IntentName(name))?.replies
         }
         return variations.map { $0.values.flatMap { $0 } }

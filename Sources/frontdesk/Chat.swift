@@ -220,7 +220,7 @@ final class ChatSession {
         case .clarify(let a, let b): decision = "did you mean \(a.intent) or \(b.intent)"
         case .fallback: decision = "fallback"
         case .rephrase: decision = "rephrase"
-        case .form, .handoff, .handoffClosed, .silent: decision = TranscriptRunner.describe(turn.decision)
+        case .form, .handoff, .handoffClosed, .silent, .handedBack: decision = TranscriptRunner.describe(turn.decision)
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
@@ -276,11 +276,11 @@ final class ChatSession {
         case "/state":
             printState()
         case "/handback":
-            let messages = engine.handBack(&conversation)
-            if messages.isEmpty {
-                printError("the conversation is not with a human")
+            if let turn = engine.handBack(&conversation) {
+                recorder.recordHandBack(turn)
+                printReplies(turn)
             } else {
-                for message in messages { output(interactive ? "\(style.cyan(style.bold(engine.bot.name + ":"))) \(message.text)" : message.text) }
+                printError("the conversation is not with a human")
             }
         case "/save":
             save(argument)

@@ -195,7 +195,7 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
             intents: ["refund", "cancel"], slots: [:], lastMessages: ["I want my money back", "how do I cancel my subscription"], reason: "requested"))])
         #expect(conversation.state == .handedOff)
         #expect(engine.respond(to: UserMessage(text: "hello?"), in: &conversation).messages.isEmpty)
-        #expect(engine.handBack(&conversation).map(\.text) == ["You're talking to Testbot, the automated assistant, again. How else can I help?"])
+        #expect(engine.handBack(&conversation)?.messages.map(\.text) == ["You're talking to Testbot, the automated assistant, again. How else can I help?"])
         #expect(conversation.state == .idle)
         #expect(engine.respond(to: UserMessage(text: "hello"), in: &conversation).messages.map(\.text) == ["Hello there!"])
     }

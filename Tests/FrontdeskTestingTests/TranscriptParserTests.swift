@@ -122,7 +122,7 @@ import Testing
             ^
             """,
             """
-            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'bot silent:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:')
+            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'agent:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'bot silent:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:')
             whatever: 1
             ^
             """,
@@ -155,5 +155,23 @@ import Testing
         #expect(TranscriptTime.parse("2026-02-31 10:00") == nil)
         #expect(TranscriptTime.parse("2026-03-02 25:00") == nil)
         #expect(TranscriptTime.parse("2026-03-02 10:00 Mars/Olympus") == nil)
+    }
+}
+
+@Suite struct AgentLineTests {
+    @Test func readsAHandBack() throws {
+        let t = try Transcript.parse("version: 1\ntitle: t\ncustomer: human please\nevent: handoff\n\nagent: hand back\nbot one of: handed_back\n\ncustomer: hi\n", path: "t.txt")
+        #expect(t.steps.count == 3)
+        #expect(t.steps[1] == .handBack(line: 6, expectations: [Transcript.Expectation(.oneOf("handed_back"), line: 7)]))
+        #expect(t.turns.map(\.customer) == ["human please", "hi"])
+    }
+
+    @Test func rejectsOtherAgentActions() {
+        do {
+            _ = try Transcript.parse("version: 1\ntitle: t\ncustomer: hi\nagent: take over\n", path: "t.txt")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["t.txt:4:8: error: 'agent:' knows one action: 'agent: hand back' (a human gives the conversation back to the bot)"])
+        }
     }
 }
