@@ -83,6 +83,12 @@ public enum BotLoader {
             diagnostics += file.diagnostics
         }
         diagnostics += applyAnnotations(annotations, to: &entities)
+        let openedContexts = Set(intents.compactMap { $0.setsContext?.name })
+        for intent in intents {
+            if let required = intent.requiresContext, !openedContexts.contains(required), let location = intent.location {
+                diagnostics.append(Diagnostic(.error, at: location, "intent '\(intent.name)' requires context '\(required)', which no intent opens (add 'context: \(required)' to the intent it follows)"))
+            }
+        }
         diagnostics += checkReferences(references + (settings?.references ?? []), intents: intents, entities: entities, slots: slots, forms: forms)
         for form in forms {
             for trigger in form.triggers {

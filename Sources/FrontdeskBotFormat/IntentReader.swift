@@ -16,7 +16,7 @@ struct IntentReader {
     /// `nil` when bot.yaml could not be read; languages and placeholders are then not checked.
     let settings: Settings?
 
-    static let intentKeys = ["name", "title", "examples", "replies"]
+    static let intentKeys = ["name", "title", "examples", "replies", "context", "requires"]
 
     struct Content {
         var intents: [Intent] = []
@@ -137,6 +137,24 @@ struct IntentReader {
         if replies.values.allSatisfy(\.isEmpty) {
             file.error("intent '\(name)' has no replies", at: location)
         }
-        return (Intent(name: name, titles: titles, examples: examples, replies: replies, location: location), placed)
+        var intent = Intent(name: name, titles: titles, examples: examples, replies: replies, location: location)
+        if let node = mapping["context"] {
+            if let text = node.scalar?.string {
+                intent.setsContext = ContextSpec(name: text)
+            } else if let contextMapping = file.mapping(node, "'context'") {
+                file.checkKeys(contextMapping, allowed: ["name", "turns", "minutes"], in: "'context'")
+                if let nameNode = contextMapping["name"], let text = file.string(nameNode, "the context's name") {
+                    let turns = contextMapping["turns"].flatMap { file.number($0, "'turns'", range: 1...100) }.map(Int.init) ?? 2
+                    let minutes = contextMapping["minutes"].flatMap { file.number($0, "'minutes'", range: 0.1...10_000) } ?? 10
+                    intent.setsContext = ContextSpec(name: text, turns: turns, minutes: minutes)
+                } else if contextMapping["name"] == nil {
+                    file.error("'context' needs a 'name'", at: node)
+                }
+            }
+        }
+        if let node = mapping["requires"], let text = file.string(node, "'requires'") {
+            intent.requiresContext = text
+        }
+        return (intent, placed)
     }
 }

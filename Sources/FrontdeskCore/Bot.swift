@@ -110,6 +110,19 @@ public struct BuiltinReplies: Sendable {
     }
 }
 
+/// A context an intent opens: follow-up intents that require it are understood for a few turns
+/// and minutes.
+public struct ContextSpec: Sendable, Hashable {
+    public let name: String
+    public let turns: Int
+    public let minutes: Double
+    public init(name: String, turns: Int = 2, minutes: Double = 10) {
+        self.name = name
+        self.turns = turns
+        self.minutes = minutes
+    }
+}
+
 public struct Intent: Sendable {
     public struct Example: Sendable, Hashable {
         /// The example without annotation brackets.
@@ -127,6 +140,10 @@ public struct Intent: Sendable {
     public let name: IntentName
     /// Short labels per language, shown as quick replies in "did you mean".
     public var titles: [LanguageCode: String]
+    /// The context this intent's answer opens, for follow-up intents.
+    public var setsContext: ContextSpec?
+    /// Only understood while this context is open (a follow-up: "yes", "no", "the second one").
+    public var requiresContext: String?
     public var examples: [LanguageCode: [Example]]
     public var replies: Variations
     public let location: SourceLocation?

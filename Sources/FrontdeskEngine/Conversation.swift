@@ -16,6 +16,8 @@ public struct Conversation: Sendable, Equatable {
     public var userName: String?
     /// When the customer last wrote (the message's timestamp).
     public var lastMessageAt: Date?
+    /// Open contexts: follow-up intents that require one are understood while it lasts.
+    public var contexts: [OpenContext] = []
     /// Fallbacks in a row (reset by any other answer).
     public var consecutiveFallbacks = 0
     /// The intents answered so far, for a hand-off summary.
@@ -32,6 +34,15 @@ public struct Conversation: Sendable, Equatable {
         self.state = .idle
         self.userName = userName
     }
+}
+
+/// A context opened by an intent's answer, with what is left of its lifespan.
+public struct OpenContext: Sendable, Equatable {
+    public let name: String
+    /// Customer messages it still lasts.
+    public var turnsLeft: Int
+    /// It closes at this time at the latest.
+    public let expires: Date
 }
 
 /// What the customer sent.

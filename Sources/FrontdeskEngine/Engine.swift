@@ -62,9 +62,11 @@ public struct Engine: Sendable {
         }
         let language = conversation.language
 
-        // 2. Understanding.
+        // 2. Understanding. Follow-up intents count only while their context is open.
+        conversation.contexts.removeAll { $0.turnsLeft <= 0 || $0.expires < now }
+        let open = Set(conversation.contexts.map(\.name))
         let intentModel = model.models[language] ?? model.models[bot.defaultLanguage] ?? model.models.values.first
-        var ranking = intentModel?.classify(text) ?? []
+        var ranking = Self.restrict(intentModel?.classify(text) ?? [], to: open, bot: bot)
         var choice: Reading.Choice?
         if let payload = message.payload, payload.hasPrefix(Self.payloadPrefix) {
             let name = IntentName(String(payload.dropFirst(Self.payloadPrefix.count)))
@@ -93,6 +95,12 @@ public struct Engine: Sendable {
         conversation.state = next
         conversation.consecutiveFallbacks = decision == .fallback ? conversation.consecutiveFallbacks + 1 : 0
         if let answered = decision.answeredIntent { conversation.intents.append(answered.intent) }
+        // Contexts age by one message; an answered intent may open one.
+        for index in conversation.contexts.indices { conversation.contexts[index].turnsLeft -= 1 }
+        if let spec = decision.answeredIntent.flatMap({ bot.intent(named: $0.intent)?.setsContext }) {
+            conversation.contexts.removeAll { $0.name == spec.name }
+            conversation.contexts.append(OpenContext(name: spec.name, turnsLeft: spec.turns, expires: now.addingTimeInterval(spec.minutes * 60)))
+        }
 
         // 4. Replies.
         var slotValues: [SlotName: SlotValue] = [:]
@@ -184,6 +192,15 @@ public struct Engine: Sendable {
         if case .form(let state) = conversation.state { slotValues = state.values }
         return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
                     events: events, language: language, detectedLanguage: detected)
+    }
+
+    /// The ranking without follow-up intents whose context is not open. The others keep their
+    /// confidences: "yes" out of any context stays unclear rather than becoming "thanks".
+    static func restrict(_ ranking: [IntentScore], to open: Set<String>, bot: Bot) -> [IntentScore] {
+        ranking.filter { score in
+            guard let required = bot.intent(named: score.intent)?.requiresContext else { return true }
+            return open.contains(required)
+        }
     }
 
     /// A human hands the conversation back: the bot answers again, and says so. `nil` when the

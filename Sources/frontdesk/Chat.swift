@@ -181,6 +181,9 @@ final class ChatSession {
     /// `/state`: what the conversation holds.
     private func printState() {
         output(style.dim("conversation \(conversation.id), turn \(conversation.turn), language \(conversation.language) (\(conversation.languageIsFixed ? "fixed" : "detected"))"))
+        for context in conversation.contexts where context.turnsLeft > 0 {
+            output(style.dim("context \(context.name): \(context.turnsLeft) more message(s), until \(TranscriptTime.format(context.expires))"))
+        }
         switch conversation.state {
         case .idle:
             output(style.dim("no form running, nothing pending"))

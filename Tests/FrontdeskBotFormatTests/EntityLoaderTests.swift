@@ -221,3 +221,20 @@ let entityFile = """
         ])
     }
 }
+
+@Suite struct ContextLoaderTests {
+    @Test func readsContextsAndRequires() throws {
+        let intents = greetIntent.replacingOccurrences(of: "  - name: greet\n", with: "  - name: greet\n    context: {name: after_greet, turns: 3, minutes: 2}\n")
+            + "\n  - name: yes_after_greet\n    requires: after_greet\n    examples:\n      en: [yes]\n    replies:\n      en: [Good.]\n"
+        let dir = try makeBot(["bot.yaml": settings, "greet.yaml": intents])
+        let bot = try BotLoader.load(directory: dir).bot
+        #expect(bot.intent(named: "greet")?.setsContext == ContextSpec(name: "after_greet", turns: 3, minutes: 2))
+        #expect(bot.intent(named: "yes_after_greet")?.requiresContext == "after_greet")
+    }
+
+    @Test func reportsAContextNobodyOpens() throws {
+        let intents = greetIntent + "\n  - name: orphan\n    requires: nowhere\n    examples:\n      en: [yes]\n    replies:\n      en: [Good.]\n"
+        let found = try problems(["bot.yaml": settings, "greet.yaml": intents]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found == ["bot/greet.yaml:11:11: error: intent 'orphan' requires context 'nowhere', which no intent opens (add 'context: nowhere' to the intent it follows)"])
+    }
+}

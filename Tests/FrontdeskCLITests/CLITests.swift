@@ -53,10 +53,12 @@ struct CLI {
 
     /// A running `frontdesk` whose stdin is written line by line and whose stdout is read
     /// as it comes, for tests that must act between two messages.
-    final class Session {
+    final class Session: @unchecked Sendable {  // the buffer is guarded by `lock`
         let process = Process()
         private let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        private(set) var output = ""
+        private let lock = NSLock()
+        private var buffer = Data()
+        var output: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
 
         init(_ arguments: [String], in directory: URL = repositoryRoot) throws {
             process.executableURL = try executable
@@ -65,29 +67,36 @@ struct CLI {
             process.standardInput = stdin
             process.standardOutput = stdout
             process.standardError = stderr
+            stdout.fileHandleForReading.readabilityHandler = { [lock] handle in
+                let data = handle.availableData
+                lock.withLock { self.buffer.append(data) }
+            }
             try process.run()
         }
 
         func send(_ line: String) {
-            stdin.fileHandleForWriting.write(Data((line + "\n").utf8))
+            try? stdin.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
         }
 
-        /// Reads stdout until it contains `text` (or the process closes it).
-        func waitFor(_ text: String) -> Bool {
-            while !output.contains(text) {
-                let data = stdout.fileHandleForReading.availableData
-                if data.isEmpty { return false }
-                output += String(decoding: data, as: UTF8.self)
+        /// Waits until stdout contains `text`; false after `seconds` (the test then fails
+        /// instead of hanging).
+        func waitFor(_ text: String, seconds: Double = 60) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if output.contains(text) { return true }
+                Thread.sleep(forTimeInterval: 0.05)
             }
-            return true
+            return false
         }
 
         /// Closes stdin and returns the exit status and everything written to stderr.
         func finish() throws -> (status: Int32, stderr: String) {
             try stdin.fileHandleForWriting.close()
-            output += String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
+            stdout.fileHandleForReading.readabilityHandler = nil
+            let rest = stdout.fileHandleForReading.readDataToEndOfFile()
+            lock.withLock { buffer.append(rest) }
+            let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             return (process.terminationStatus, err)
         }
     }
@@ -134,13 +143,12 @@ struct CLI {
             ja
             qwxz vbnm plkj
             I want to cancel my subscription and get a refund
-            2
+            Cancel my subscription
             """
         let result = try CLI.run(["chat", "--db", db, "--seed", "1"], input: input + "\n")
         #expect(result.status == 0)
         let debug = result.lines.filter { $0.hasPrefix("  [debug]") && !$0.hasPrefix("  [debug] entities:") }
         try #require(debug.count == 10)
-        #expect(result.lines.contains("  [debug] entities: number 2 (builtin.number)"))
         #expect(debug[0].contains("| answer greet | language en"))
         // A refund request starts the refund form, which asks for the order number; stopping asks first.
         #expect(debug[1].contains("| form refund: answered refund_request, then asks for order_number | language en"))
@@ -149,13 +157,14 @@ struct CLI {
         #expect(debug[4].contains("| form refund: answered refund_request, then asks for order_number | language de"))
         #expect(debug[6].contains("| form refund: stopped | language de"))
         #expect(debug[7].contains("| fallback |"))
-        #expect(debug[8].contains("| did you mean refund_request or subscription_cancel |"))
+        // Which of the two comes first depends on the trained model; both are offered.
+        #expect(debug[8].contains("| did you mean ") && debug[8].contains("refund_request") && debug[8].contains("subscription_cancel"))
         #expect(debug[9].contains("| answer subscription_cancel |"))
         // Replies come from the bot's files, in the customer's language.
         #expect(result.stdout.contains("What is the order number?"))
         #expect(result.stdout.contains("Wie lautet die Bestellnummer?"))
         #expect(result.stdout.contains("“Get a refund”"))
-        #expect(result.stdout.contains("  [1] Get a refund  [2] Cancel my subscription"))
+        #expect(result.lines.contains("  [1] Get a refund  [2] Cancel my subscription") || result.lines.contains("  [1] Cancel my subscription  [2] Get a refund"))
     }
 
     @Test func theFirstReplyDisclosesTheBotInGermanToo() throws {
@@ -224,7 +233,7 @@ struct CLI {
             """)
         try edited.write(to: smalltalk, atomically: true, encoding: .utf8)
         session.send("/reload")
-        #expect(session.waitFor("reloaded Kestrel Assistant: 50 intents, retrained en"))
+        #expect(session.waitFor("intents, retrained en"))
         session.send("how is the weather today")
         #expect(session.waitFor("not the weather"))
         let (status, stderr) = try session.finish()
@@ -318,7 +327,7 @@ struct CLI {
 
     @Test func aSavedConversationPassesAndAnEditFailsWithADiff() throws {
         let folder = try temporaryFolder()
-        let input = "hi\nI want to cancel my subscription and get a refund\n2\nIch habe mein Passwort vergessen\n/save checks/roundtrip\n"
+        let input = "hi\nI want to cancel my subscription and get a refund\nCancel my subscription\nIch habe mein Passwort vergessen\n/save checks/roundtrip\n"
         let chat = try CLI.run(["chat", "--db", db, "--transcripts", folder.path], input: input)
         #expect(chat.status == 0)
         let file = folder.appendingPathComponent("checks/roundtrip.txt")
@@ -332,7 +341,7 @@ struct CLI {
         let text = try String(contentsOf: file, encoding: .utf8)
         var lines = text.components(separatedBy: "\n")
         // The reply to "2" (the customer's pick), whichever variation this session chose.
-        let index = try #require(lines.firstIndex(of: "customer: 2")) + 1
+        let index = try #require(lines.firstIndex(of: "customer: Cancel my subscription")) + 1
         let reply = lines[index]
         lines[index] = reply.replacingOccurrences(of: "bot: ", with: "bot: Well, ")
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)

@@ -216,6 +216,31 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(conversation.turn == 1)
     }
 
+    @Test func followUpsAreUnderstoodOnlyWhileTheirContextIsOpen() throws {
+        let loaded = try loadEngine(try writeTestBot()).engine
+        var bot = loaded.bot
+        // "cancel" opens a context for 2 messages or 5 minutes; "greet" pretends to be its follow-up.
+        let cancel = try #require(bot.intents.firstIndex { $0.name == "cancel" })
+        let greet = try #require(bot.intents.firstIndex { $0.name == "greet" })
+        bot.intents[cancel].setsContext = ContextSpec(name: "after_cancel", turns: 2, minutes: 5)
+        bot.intents[greet].requiresContext = "after_cancel"
+        let engine = Engine(bot: bot, model: loaded.model, variations: .first)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func say(_ text: String, _ conversation: inout Conversation, after minutes: Double) -> Decision {
+            engine.respond(to: UserMessage(text: text, timestamp: start + minutes * 60), in: &conversation).decision
+        }
+        var conversation = engine.startConversation(id: "c1")
+        #expect(say("hello", &conversation, after: 0) == .fallback)  // no context: the follow-up is not understood
+        _ = say("how do I cancel my subscription", &conversation, after: 1)
+        #expect(say("hello", &conversation, after: 2).answeredIntent?.intent == "greet")
+        #expect(say("hello", &conversation, after: 3).answeredIntent?.intent == "greet")
+        #expect(say("hello", &conversation, after: 4) == .fallback)  // two messages used up
+
+        var late = engine.startConversation(id: "c2")
+        _ = say("how do I cancel my subscription", &late, after: 0)
+        #expect(say("hello", &late, after: 6) == .fallback)  // five minutes passed
+    }
+
     @Test func seededVariationsAreDeterministic() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         func replies() -> [String] {
