@@ -275,10 +275,9 @@ extension Dialogue {
             // as the answer.
             if let digression, reading.isQuestion { return advance(form, state, answered: digression) }
             if slot.kind == .text, slot.entity == nil {
-                // A free-text answer, unless the customer corrects an earlier answer or repeats
-                // the request that started the form.
+                // A free-text answer, unless the customer corrects an earlier answer. (A reason
+                // often sounds like the request itself: "I never used it" is one.)
                 if corrections(form, &state, reading, catalog: catalog, excluding: pending) { return advance(form, state, answered: nil) }
-                if repeatsTrigger { return advance(form, state, answered: nil) }
             }
             switch catalog.fill(slot, reading, asked: true) {
             case .valid(let value):

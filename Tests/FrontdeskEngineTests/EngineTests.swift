@@ -241,6 +241,27 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(say("hello", &late, after: 6) == .fallback)  // five minutes passed
     }
 
+    @Test func replayingAConversationsMessagesRebuildsItsState() throws {
+        // The state is a function of the messages (with their times): replaying them on a fresh
+        // conversation gives the same state, which is what storing the events will rely on.
+        let engine = try loadEngine(try writeTestBot()).engine
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let messages = ["hello", "xqzv wrtpl", "cancel and refund", "2", "Ich möchte mein Geld zurück", "danke"].enumerated().map {
+            UserMessage(text: $0.element, timestamp: start + Double($0.offset) * 30)
+        }
+        func replay() -> (Conversation, [[String]]) {
+            var conversation = engine.startConversation(id: "c1", userName: "Ada")
+            let replies = messages.map { engine.respond(to: $0, in: &conversation).messages.map(\.text) }
+            return (conversation, replies)
+        }
+        let (first, firstReplies) = replay()
+        let (second, secondReplies) = replay()
+        #expect(first == second)
+        #expect(firstReplies == secondReplies)
+        #expect(first.turn == 6)
+        #expect(first.language == "de")
+    }
+
     @Test func seededVariationsAreDeterministic() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         func replies() -> [String] {
