@@ -238,3 +238,12 @@ let entityFile = """
         #expect(found == ["bot/greet.yaml:11:11: error: intent 'orphan' requires context 'nowhere', which no intent opens (add 'context: nowhere' to the intent it follows)"])
     }
 }
+
+@Suite struct SlotPatternTests {
+    @Test func reportsASlotPatternThatDoesNotCompile() throws {
+        let forms = "version: 1\nslots:\n  - name: code\n    type: text\n    pattern: '([a-'\n"
+        let found = try problems(["bot.yaml": settings, "greet.yaml": greetIntent, "forms.yaml": forms]).map { $0.components(separatedBy: "\n")[0] }
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("bot/forms.yaml:5:14: error: invalid regular expression '([a-' (") == true)
+    }
+}
