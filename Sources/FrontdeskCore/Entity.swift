@@ -2,15 +2,9 @@ import Foundation
 
 /// The kind of an entity: a built-in one (`number`, `money`, `datetime`, `email`, `phone`,
 /// `url`) or one the bot declares (`order_number`, `product`).
-public struct EntityName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
-    CustomStringConvertible, ExpressibleByStringLiteral
-{
+public struct EntityName: TypedName {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     public static let number: EntityName = "number"
     public static let money: EntityName = "money"

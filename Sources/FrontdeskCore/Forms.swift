@@ -1,15 +1,9 @@
 import Foundation
 
 /// The name of a slot: a piece of information the bot keeps for a conversation.
-public struct SlotName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
-    CustomStringConvertible, ExpressibleByStringLiteral
-{
+public struct SlotName: TypedName {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A slot's value.

@@ -1,27 +1,30 @@
 import Foundation
 
-/// The name of an intent, as written in the bot's intent files (`refund_request`).
-public struct IntentName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
-    CustomStringConvertible, ExpressibleByStringLiteral
+/// A typed name over a string (`IntentName`, `SlotName`, ...): distinct types, so that an
+/// intent is never passed where a slot is meant, with the string conveniences shared here.
+public protocol TypedName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
+    CustomStringConvertible, ExpressibleByStringLiteral where RawValue == String
 {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    init(rawValue: String)
 }
 
-/// An ISO 639-1 language code in lower case (`en`, `de`).
-public struct LanguageCode: RawRepresentable, Hashable, Comparable, Sendable, Codable,
-    CustomStringConvertible, ExpressibleByStringLiteral
-{
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue.lowercased() }
+extension TypedName {
     public init(_ rawValue: String) { self.init(rawValue: rawValue) }
     public init(stringLiteral value: String) { self.init(rawValue: value) }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The name of an intent, as written in the bot's intent files (`refund_request`).
+public struct IntentName: TypedName {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+}
+
+/// An ISO 639-1 language code in lower case (`en`, `de`).
+public struct LanguageCode: TypedName {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue.lowercased() }
 
     public static let english: LanguageCode = "en"
     public static let german: LanguageCode = "de"
