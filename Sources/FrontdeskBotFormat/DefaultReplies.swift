@@ -53,6 +53,17 @@ enum DefaultReplies {
         "de": ["Sie schreiben wieder mit {bot_name}, dem automatischen Assistenten. Wobei kann ich noch helfen?"],
     ])
 
+    /// The defaults by built-in reply name.
+    static let named: [String: Variations] = [
+        "disclosure": disclosure, "fallback": fallback, "did_you_mean": didYouMean, "rephrase": rephrase,
+        "form_invalid": formInvalid, "form_cancel_confirm": formCancelConfirm, "form_cancelled": formCancelled,
+        "form_gave_up": formGaveUp, "form_restart": formRestart, "handoff": handoff, "handoff_closed": handoffClosed,
+        "handed_back": handedBack,
+    ]
+
+    /// Placeholders only some built-in replies can use.
+    static let extraPlaceholders: [String: Set<String>] = ["did_you_mean": ["option_1", "option_2"], "handoff_closed": ["next_open"]]
+
     private static func make(_ texts: [LanguageCode: [String]]) -> Variations {
         texts.mapValues { $0.compactMap { try? ReplyTemplate(parsing: $0) } }
     }

@@ -21,7 +21,7 @@ struct EntityReader {
             if mapping["name"] == nil { file.error("entity without a 'name'", at: node) }
             return nil
         }
-        guard !rawName.isEmpty, rawName.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
+        guard rawName.isIdentifier() else {
             file.error("invalid entity name '\(rawName)' (use letters, digits and '_')", at: nameNode)
             return nil
         }

@@ -128,7 +128,7 @@ struct FormReader {
 
     private func identifier(_ node: Node, _ what: String) -> String? {
         guard let text = file.string(node, "'name'") else { return nil }
-        guard !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
+        guard text.isIdentifier() else {
             file.error("invalid \(what) name '\(text)' (use letters, digits and '_')", at: node)
             return nil
         }

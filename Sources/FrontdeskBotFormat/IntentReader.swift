@@ -63,7 +63,7 @@ struct IntentReader {
             return nil
         }
         guard let rawName = file.string(nameNode, "'name'") else { return nil }
-        guard !rawName.isEmpty, rawName.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".") }) else {
+        guard rawName.isIdentifier(allowing: ["-", "."]) else {
             file.error("invalid intent name '\(rawName)' (use letters, digits, '_', '-' and '.')", at: nameNode)
             return nil
         }

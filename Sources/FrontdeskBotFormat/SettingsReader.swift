@@ -105,9 +105,7 @@ struct SettingsReader {
         var replies = BuiltinReplies(disclosure: [:], fallback: [:], didYouMean: [:], rephrase: [:])
         let repliesMapping = root["replies"].flatMap { file.mapping($0, "'replies'") }
         if let repliesMapping {
-            file.checkKeys(repliesMapping, allowed: ["disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid",
-                                                     "form_cancel_confirm", "form_cancelled", "form_gave_up", "form_restart",
-                                                     "handoff", "handoff_closed", "handed_back"], in: "'replies'")
+            file.checkKeys(repliesMapping, allowed: BuiltinReplies.names, in: "'replies'")
         }
         func builtin(_ key: String, extra: Set<String> = [], required: Set<String> = [], defaults: Variations) -> Variations {
             var variations: Variations = [:]
@@ -133,18 +131,10 @@ struct SettingsReader {
             }
             return variations
         }
-        replies.disclosure = builtin("disclosure", defaults: DefaultReplies.disclosure)
-        replies.fallback = builtin("fallback", defaults: DefaultReplies.fallback)
-        replies.didYouMean = builtin("did_you_mean", extra: ["option_1", "option_2"], required: ["option_1", "option_2"], defaults: DefaultReplies.didYouMean)
-        replies.rephrase = builtin("rephrase", defaults: DefaultReplies.rephrase)
-        replies.formInvalid = builtin("form_invalid", defaults: DefaultReplies.formInvalid)
-        replies.formCancelConfirm = builtin("form_cancel_confirm", defaults: DefaultReplies.formCancelConfirm)
-        replies.formCancelled = builtin("form_cancelled", defaults: DefaultReplies.formCancelled)
-        replies.formGaveUp = builtin("form_gave_up", defaults: DefaultReplies.formGaveUp)
-        replies.formRestart = builtin("form_restart", defaults: DefaultReplies.formRestart)
-        replies.handoff = builtin("handoff", defaults: DefaultReplies.handoff)
-        replies.handoffClosed = builtin("handoff_closed", extra: ["next_open"], defaults: DefaultReplies.handoffClosed)
-        replies.handedBack = builtin("handed_back", defaults: DefaultReplies.handedBack)
+        for name in BuiltinReplies.names {
+            replies[name] = builtin(name, extra: DefaultReplies.extraPlaceholders[name] ?? [], required: name == "did_you_mean" ? ["option_1", "option_2"] : [],
+                                    defaults: DefaultReplies.named[name] ?? [:])
+        }
 
         guard let name, !languages.isEmpty else { return nil }
         return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone,

@@ -50,11 +50,6 @@ public struct Bot: Sendable {
         }
     }
 
-    /// Placeholders every reply can use: the variables and the built-in ones.
-    public var knownPlaceholders: Set<String> {
-        Set(variables.keys).union(Self.builtinPlaceholders)
-    }
-
     public static let builtinPlaceholders: Set<String> = ["bot_name", "user_name"]
     /// Built-in placeholders that may have no value in a conversation; replies must give a
     /// default for them (`{user_name|there}`).
@@ -170,5 +165,61 @@ extension String {
     var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
     fileprivate func replacingOccurrences(of a: String, with b: String) -> String {
         split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
+    }
+}
+
+extension BuiltinReplies {
+    /// Every built-in reply by the name it has under `replies:` in bot.yaml and in
+    /// transcripts' `bot one of:` lines.
+    public static let names = [
+        "disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm",
+        "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back",
+    ]
+
+    /// The built-in reply called `name`; `nil` for a name that is not one.
+    public subscript(name: String) -> Variations? {
+        get {
+            switch name {
+            case "disclosure": return disclosure
+            case "fallback": return fallback
+            case "did_you_mean": return didYouMean
+            case "rephrase": return rephrase
+            case "form_invalid": return formInvalid
+            case "form_cancel_confirm": return formCancelConfirm
+            case "form_cancelled": return formCancelled
+            case "form_gave_up": return formGaveUp
+            case "form_restart": return formRestart
+            case "handoff": return handoff
+            case "handoff_closed": return handoffClosed
+            case "handed_back": return handedBack
+            default: return nil
+            }
+        }
+        set {
+            let value = newValue ?? [:]
+            switch name {
+            case "disclosure": disclosure = value
+            case "fallback": fallback = value
+            case "did_you_mean": didYouMean = value
+            case "rephrase": rephrase = value
+            case "form_invalid": formInvalid = value
+            case "form_cancel_confirm": formCancelConfirm = value
+            case "form_cancelled": formCancelled = value
+            case "form_gave_up": formGaveUp = value
+            case "form_restart": formRestart = value
+            case "handoff": handoff = value
+            case "handoff_closed": handoffClosed = value
+            case "handed_back": handedBack = value
+            default: break
+            }
+        }
+    }
+}
+
+extension String {
+    /// Whether this is a name as bot files write them: ASCII letters, digits and `_`, plus any
+    /// of `extra` (intent names also allow `-` and `.`).
+    public func isIdentifier(allowing extra: Set<Unicode.Scalar> = []) -> Bool {
+        !isEmpty && unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || extra.contains($0)) }
     }
 }

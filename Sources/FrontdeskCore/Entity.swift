@@ -148,7 +148,7 @@ public struct Annotation: Sendable, Hashable {
                 let parts = label.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = parts[0].trimmingCharacters(in: .whitespaces)
                 guard !inner.isEmpty else { throw SyntaxError(offset: i, message: "empty annotation: write [text](entity)") }
-                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
+                guard name.isIdentifier() else {
                     throw SyntaxError(offset: close + 2, message: "invalid entity name '\(name)' in annotation (use letters, digits and '_')")
                 }
                 let value = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil

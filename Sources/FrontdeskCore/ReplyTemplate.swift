@@ -40,7 +40,7 @@ public struct ReplyTemplate: Hashable, Sendable {
                 let inner = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
                 let pieces = inner.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = pieces[0].trimmingSpaces()
-                guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0 == "_" || $0 == "." || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }) else {
+                guard name.isIdentifier(allowing: ["."]) else {
                     throw SyntaxError(offset: i, message: "invalid placeholder '{\(inner)}' (names use letters, digits and '_')")
                 }
                 if !text.isEmpty {

@@ -16,6 +16,8 @@ public struct Engine: Sendable {
 
     /// The bot's forms and slots, prepared for the dialogue.
     public let forms: FormCatalog
+    /// The intents by name, looked up on every message.
+    let intents: [IntentName: Intent]
 
     public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.bot = bot
@@ -23,6 +25,7 @@ public struct Engine: Sendable {
         self.variations = variations
         self.clock = clock
         self.forms = FormCatalog(forms: bot.forms, slots: bot.slots)
+        self.intents = Dictionary(bot.intents.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// A new conversation; `language` fixes its language, otherwise it starts in the bot's
@@ -66,11 +69,11 @@ public struct Engine: Sendable {
         conversation.contexts.removeAll { $0.turnsLeft <= 0 || $0.expires < now }
         let open = Set(conversation.contexts.map(\.name))
         let intentModel = model.models[language] ?? model.models[bot.defaultLanguage] ?? model.models.values.first
-        var ranking = Self.restrict(intentModel?.classify(text) ?? [], to: open, bot: bot)
+        var ranking = restrict(intentModel?.classify(text) ?? [], to: open)
         var choice: Reading.Choice?
         if let payload = message.payload, payload.hasPrefix(Self.payloadPrefix) {
             let name = IntentName(String(payload.dropFirst(Self.payloadPrefix.count)))
-            if bot.intent(named: name) != nil {
+            if intents[name] != nil {
                 choice = .intent(name)
                 ranking = [IntentScore(intent: name, confidence: 1)] + ranking.filter { $0.intent != name }
             }
@@ -97,7 +100,7 @@ public struct Engine: Sendable {
         if let answered = decision.answeredIntent { conversation.intents.append(answered.intent) }
         // Contexts age by one message; an answered intent may open one.
         for index in conversation.contexts.indices { conversation.contexts[index].turnsLeft -= 1 }
-        if let spec = decision.answeredIntent.flatMap({ bot.intent(named: $0.intent)?.setsContext }) {
+        if let spec = decision.answeredIntent.flatMap({ intents[$0.intent]?.setsContext }) {
             conversation.contexts.removeAll { $0.name == spec.name }
             conversation.contexts.append(OpenContext(name: spec.name, turnsLeft: spec.turns, expires: now.addingTimeInterval(spec.minutes * 60)))
         }
@@ -126,7 +129,7 @@ public struct Engine: Sendable {
         }
         switch decision {
         case .answer(let score):
-            render(bot.intent(named: score.intent)?.replies ?? [:])
+            render(intents[score.intent]?.replies ?? [:])
         case .clarify(let a, let b):
             let titles = [title(of: a.intent, in: language), title(of: b.intent, in: language)]
             render(bot.builtinReplies.didYouMean, extra: ["option_1": titles[0], "option_2": titles[1]],
@@ -141,7 +144,7 @@ public struct Engine: Sendable {
         case .silent, .handedBack:
             break
         case .handoff(let reason, let answered):
-            if let answered, let replies = bot.intent(named: answered.intent)?.replies, !replies.isEmpty {
+            if let answered, let replies = intents[answered.intent]?.replies, !replies.isEmpty {
                 render(replies)
             } else {
                 render(bot.builtinReplies.handoff)
@@ -159,7 +162,7 @@ public struct Engine: Sendable {
         case .form(let formTurn):
             guard let form = bot.forms.first(where: { $0.name == formTurn.form }) else { break }
             if let answered = formTurn.answered {
-                render(bot.intent(named: answered.intent)?.replies ?? [:])
+                render(intents[answered.intent]?.replies ?? [:])
             }
             let yesNo = language == .german ? ["Ja", "Nein"] : ["Yes", "No"]
             let yesNoReplies = yesNo.map { QuickReply(title: $0, payload: $0.lowercased()) }
@@ -196,9 +199,9 @@ public struct Engine: Sendable {
 
     /// The ranking without follow-up intents whose context is not open. The others keep their
     /// confidences: "yes" out of any context stays unclear rather than becoming "thanks".
-    static func restrict(_ ranking: [IntentScore], to open: Set<String>, bot: Bot) -> [IntentScore] {
+    func restrict(_ ranking: [IntentScore], to open: Set<String>) -> [IntentScore] {
         ranking.filter { score in
-            guard let required = bot.intent(named: score.intent)?.requiresContext else { return true }
+            guard let required = intents[score.intent]?.requiresContext else { return true }
             return open.contains(required)
         }
     }
@@ -237,6 +240,6 @@ public struct Engine: Sendable {
     }
 
     func title(of intent: IntentName, in language: LanguageCode) -> String {
-        bot.intent(named: intent)?.title(in: language, fallback: bot.defaultLanguage) ?? intent.rawValue
+        intents[intent]?.title(in: language, fallback: bot.defaultLanguage) ?? intent.rawValue
     }
 }

@@ -135,12 +135,9 @@ public enum BotValidator {
             let source = line >= 1 && line <= lines.count ? lines[line - 1] : nil
             diagnostics.append(Diagnostic(.warning, at: SourceLocation(file: transcript.path, line: line, column: 1), message, sourceLine: source))
         }
-        let builtin = bot.builtinReplies
         let formTexts = bot.forms.flatMap { form in [form.confirm, form.done] + form.steps.flatMap { [$0.ask, $0.reprompt] } }
         let allTemplates = bot.intents.flatMap { $0.replies.values.flatMap { $0 } }
-            + ([builtin.disclosure, builtin.fallback, builtin.didYouMean, builtin.rephrase, builtin.formInvalid, builtin.formCancelConfirm,
-                builtin.formCancelled, builtin.formGaveUp, builtin.formRestart, builtin.handoff, builtin.handoffClosed, builtin.handedBack]
-               + formTexts).flatMap { $0.values.flatMap { $0 } }
+            + (BuiltinReplies.names.compactMap { bot.builtinReplies[$0] } + formTexts).flatMap { $0.values.flatMap { $0 } }
         if let language = transcript.language, !bot.languages.contains(language) {
             warn("the bot does not speak '\(language)' (languages: \(bot.languages.map(\.rawValue).joined(separator: ", ")))", line: 1)
         }

@@ -114,8 +114,7 @@ public struct Transcript: Sendable, Equatable {
 extension Transcript {
     static let headerKeys = ["version", "title", "language", "user", "time", "seed", "agent"]
     static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot"]
-    public static let builtinReplyNames = ["disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm",
-                                           "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back"]
+    public static var builtinReplyNames: [String] { BuiltinReplies.names }
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
     public static func parse(_ text: String, path: String) throws(FrontdeskError) -> Transcript {

@@ -204,23 +204,7 @@ public struct TranscriptRunner: Sendable {
 public enum ReplyMatcher {
     /// The reply variations called `name`: an intent's, or a built-in reply's; `nil` if there is none.
     public static func templates(named name: String, in bot: Bot) -> [ReplyTemplate]? {
-        let builtin = bot.builtinReplies
-        let variations: Variations?
-        switch name {
-        case "disclosure": variations = builtin.disclosure
-        case "fallback": variations = builtin.fallback
-        case "did_you_mean": variations = builtin.didYouMean
-        case "rephrase": variations = builtin.rephrase
-        case "form_invalid": variations = builtin.formInvalid
-        case "form_cancel_confirm": variations = builtin.formCancelConfirm
-        case "form_cancelled": variations = builtin.formCancelled
-        case "form_gave_up": variations = builtin.formGaveUp
-        case "form_restart": variations = builtin.formRestart
-        case "handoff": variations = builtin.handoff
-        case "handoff_closed": variations = builtin.handoffClosed
-        case "handed_back": variations = builtin.handedBack
-        default: variations = bot.intent(named: IntentName(name))?.replies
-        }
+        let variations = bot.builtinReplies[name] ?? bot.intent(named: IntentName(name))?.replies
         return variations.map { $0.values.flatMap { $0 } }
     }
 
