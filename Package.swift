@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "frontdesk", targets: ["frontdesk"]),
         .library(name: "FrontdeskEngine", targets: ["FrontdeskEngine"]),
+        .library(name: "FrontdeskAdapter", targets: ["FrontdeskAdapter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -42,11 +43,16 @@ let package = Package(
             "FrontdeskDialogue", "FrontdeskStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Conversations kept in the store, and the JSON-lines protocol (no I/O: lines in, lines out).
+        .target(name: "FrontdeskAdapter", dependencies: [
+            "FrontdeskCore", "FrontdeskDialogue", "FrontdeskEngine", "FrontdeskStore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Conversation tests (transcripts), their runner and JUnit output; bot validation.
         .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue"]),
         // The only target that touches the terminal and stdin/stdout.
         .executableTarget(name: "frontdesk", dependencies: [
-            "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskTesting", "CReadline",
+            "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +62,7 @@ let package = Package(
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting"]),
+        .testTarget(name: "FrontdeskAdapterTests", dependencies: ["FrontdeskAdapter", "FrontdeskStore"]),
         // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).
         .testTarget(name: "FrontdeskCLITests", dependencies: [], exclude: ["Fixtures"]),
     ],

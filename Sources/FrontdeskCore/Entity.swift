@@ -31,7 +31,7 @@ public enum EntityValue: Hashable, Sendable {
     /// A phone number, normalised to digits with an optional leading "+".
     case phone(String)
 
-    public enum Granularity: String, Hashable, Sendable {
+    public enum Granularity: String, Hashable, Sendable, Codable {
         case day
         case minute
     }

@@ -119,3 +119,46 @@ public struct DialogueEvent: Hashable, Sendable {
         self.summary = summary
     }
 }
+
+/// Stored as `{"type": "text", "value": ...}`; a datetime's value is seconds since 1970 with
+/// its `granularity`, so that a value read back is exactly the one written.
+extension SlotValue: Codable {
+    private enum CodingKeys: String, CodingKey { case type, value, granularity }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .text(let text):
+            try container.encode("text", forKey: .type)
+            try container.encode(text, forKey: .value)
+        case .number(let number):
+            try container.encode("number", forKey: .type)
+            try container.encode(number, forKey: .value)
+        case .datetime(let date, let granularity):
+            try container.encode("datetime", forKey: .type)
+            try container.encode(date.timeIntervalSince1970, forKey: .value)
+            try container.encode(granularity, forKey: .granularity)
+        case .boolean(let value):
+            try container.encode("boolean", forKey: .type)
+            try container.encode(value, forKey: .value)
+        case .list(let items):
+            try container.encode("list", forKey: .type)
+            try container.encode(items, forKey: .value)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .type) {
+        case "text": self = .text(try container.decode(String.self, forKey: .value))
+        case "number": self = .number(try container.decode(Double.self, forKey: .value))
+        case "datetime":
+            self = .datetime(Date(timeIntervalSince1970: try container.decode(Double.self, forKey: .value)),
+                             granularity: try container.decode(EntityValue.Granularity.self, forKey: .granularity))
+        case "boolean": self = .boolean(try container.decode(Bool.self, forKey: .value))
+        case "list": self = .list(try container.decode([String].self, forKey: .value))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown slot value type '\(other)'")
+        }
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 
 /// A typed name over a string (`IntentName`, `SlotName`, ...): distinct types, so that an
 /// intent is never passed where a slot is meant, with the string conveniences shared here.
-public protocol TypedName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
+public protocol TypedName: RawRepresentable, Hashable, Comparable, Sendable, Codable, CodingKeyRepresentable,
     CustomStringConvertible, ExpressibleByStringLiteral where RawValue == String
 {
     init(rawValue: String)

@@ -162,3 +162,35 @@ public enum Dialogue {
         return .idle
     }
 }
+
+/// Stored as `{"kind": "idle"}`, `{"kind": "awaiting_choice", "options": [...]}`,
+/// `{"kind": "form", "form": {...}}` or `{"kind": "handed_off"}`.
+extension DialogueState: Codable {
+    private enum CodingKeys: String, CodingKey { case kind, options, form }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .idle: try container.encode("idle", forKey: .kind)
+        case .awaitingChoice(let options):
+            try container.encode("awaiting_choice", forKey: .kind)
+            try container.encode(options, forKey: .options)
+        case .form(let state):
+            try container.encode("form", forKey: .kind)
+            try container.encode(state, forKey: .form)
+        case .handedOff: try container.encode("handed_off", forKey: .kind)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "idle": self = .idle
+        case "awaiting_choice": self = .awaitingChoice(options: try container.decode([IntentName].self, forKey: .options))
+        case "form": self = .form(try container.decode(FormState.self, forKey: .form))
+        case "handed_off": self = .handedOff
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown dialogue state '\(other)'")
+        }
+    }
+}

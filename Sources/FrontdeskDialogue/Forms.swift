@@ -2,8 +2,8 @@ import Foundation
 import FrontdeskCore
 
 /// A form in progress.
-public struct FormState: Sendable, Equatable {
-    public enum Phase: Sendable, Equatable {
+public struct FormState: Sendable, Equatable, Codable {
+    public enum Phase: String, Sendable, Equatable, Codable {
         /// Waiting for the answer to the pending slot's question.
         case asking
         /// Waiting for yes or no to "is that right?".

@@ -3,7 +3,7 @@ import FrontdeskCore
 import FrontdeskDialogue
 
 /// One conversation with one customer.
-public struct Conversation: Sendable, Equatable {
+public struct Conversation: Sendable, Equatable, Codable {
     public let id: String
     /// The language replies are given in.
     public var language: LanguageCode
@@ -22,9 +22,15 @@ public struct Conversation: Sendable, Equatable {
     public var consecutiveFallbacks = 0
     /// The intents answered so far, for a hand-off summary.
     public var intents: [IntentName] = []
-    /// The customer's last few messages, for a hand-off summary (kept in memory only).
+    /// The customer's last few messages, for a hand-off summary.
     public var recentMessages: [String] = []
     static let recentLimit = 5
+
+    private enum CodingKeys: String, CodingKey {
+        case id, language, languageIsFixed = "language_is_fixed", turn, state, userName = "user_name"
+        case lastMessageAt = "last_message_at", contexts, consecutiveFallbacks = "consecutive_fallbacks", intents
+        case recentMessages = "recent_messages"
+    }
 
     public init(id: String, language: LanguageCode, languageIsFixed: Bool = false, userName: String? = nil) {
         self.id = id
@@ -37,8 +43,9 @@ public struct Conversation: Sendable, Equatable {
 }
 
 /// A context opened by an intent's answer, with what is left of its lifespan.
-public struct OpenContext: Sendable, Equatable {
+public struct OpenContext: Sendable, Equatable, Codable {
     public let name: String
+    private enum CodingKeys: String, CodingKey { case name, turnsLeft = "turns_left", expires }
     /// Customer messages it still lasts.
     public var turnsLeft: Int
     /// It closes at this time at the latest.

@@ -3,10 +3,13 @@ import FrontdeskCore
 import GRDB
 import Logging
 
-/// The SQLite file: schema by migrations, the trained-model cache.
+/// The SQLite file: schema by migrations, the trained-model cache, the conversations.
+///
+/// The file is in WAL mode with `synchronous = NORMAL`: a committed transaction survives the
+/// process being killed at any moment (only a power cut can lose the last few commits).
 public final class Store: Sendable {
-    private let database: DatabaseQueue
-    private let logger: Logger
+    let database: DatabaseQueue
+    let logger: Logger
     /// How many cached models are kept (the newest).
     static let cachedModelLimit = 8
 
@@ -20,6 +23,10 @@ public final class Store: Sendable {
             }
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            configuration.journalMode = .wal
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             database = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
@@ -48,7 +55,52 @@ public final class Store: Sendable {
                 t.column("data", .blob).notNull()
             }
         }
+        migrator.registerMigration("v2_conversations") { db in
+            // One row per conversation, for listing; its state lives in its events.
+            try db.create(table: "conversations") { t in
+                t.primaryKey("id", .text)
+                t.column("user", .text)
+                t.column("created_at", .double).notNull()
+                t.column("updated_at", .double).notNull()
+                t.column("messages", .integer).notNull().defaults(to: 0)
+                t.column("status", .text).notNull().defaults(to: "open")
+            }
+            try db.create(index: "conversations_by_user", on: "conversations", columns: ["user"])
+            // The append-only log: customer messages, replies, intents, entities, slot changes,
+            // form steps, hand-offs, and after every turn the conversation's state.
+            try db.create(table: "conversation_events") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("conversation", .text).notNull()
+                t.column("request_id", .text)
+                t.column("at", .double).notNull()
+                t.column("kind", .text).notNull()
+                t.column("data", .text).notNull()
+            }
+            try db.create(index: "events_by_conversation", on: "conversation_events", columns: ["conversation", "seq"])
+            try db.execute(sql: """
+                CREATE INDEX events_by_request ON conversation_events (conversation, request_id)
+                WHERE kind = 'reply' AND request_id IS NOT NULL
+                """)
+            try db.create(table: "feedback") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("conversation", .text).notNull()
+                t.column("request_id", .text).notNull()
+                t.column("rating", .text).notNull()
+                t.column("comment", .text)
+                t.column("at", .double).notNull()
+            }
+            try db.create(index: "feedback_by_conversation", on: "feedback", columns: ["conversation", "request_id"])
+        }
         return migrator
+    }
+
+    /// Closes the file (checkpointing the WAL); later calls fail.
+    public func close() throws(FrontdeskError) {
+        do {
+            try database.close()
+        } catch {
+            throw FrontdeskError(.storage, "cannot close the database: \(error)")
+        }
     }
 
     /// The cached model stored under `key`, if any.

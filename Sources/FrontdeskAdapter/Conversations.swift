@@ -1,0 +1,268 @@
+import Foundation
+import FrontdeskCore
+import FrontdeskDialogue
+import FrontdeskEngine
+import FrontdeskStore
+import Logging
+
+/// Every conversation, kept in the store: a turn's events (the customer's message, the
+/// intent, entities, slot changes, the form step, hand-offs, the reply, and the conversation's
+/// state after the turn) are appended in one transaction, and a conversation is rebuilt from
+/// its log when it is not in memory, so a restart continues every conversation where it was.
+///
+/// A turn is made in two steps, so that callers can write their reply only once it is
+/// committed: `respond` computes it, `commit` stores it. Used from one thread at a time.
+public final class Conversations {
+    public private(set) var engine: Engine
+    public let store: Store
+    /// Mixed with the conversation's id to choose reply variations: the same conversation gets
+    /// the same replies after a restart.
+    public let seed: UInt64
+    /// How many conversations are kept in memory (the most recently active); others are read
+    /// back from the store when they write again.
+    public let cacheCapacity: Int
+    private var cache: [String: (conversation: Conversation, used: UInt64)] = [:]
+    private var tick: UInt64 = 0
+    private let logger: Logger
+
+    /// The version of the stored state snapshot.
+    public static let stateVersion = 1
+
+    public init(engine: Engine, store: Store, seed: UInt64 = 1, cacheCapacity: Int = 2048,
+                logger: Logger = Logger(label: "frontdesk.conversations")) {
+        self.engine = engine
+        self.store = store
+        self.seed = seed
+        self.cacheCapacity = max(1, cacheCapacity)
+        self.logger = logger
+    }
+
+    /// A new bot (after a reload); conversations keep their state.
+    public func replace(engine: Engine) {
+        self.engine = engine
+    }
+
+    /// How many conversations are in memory.
+    public var cachedCount: Int { cache.count }
+
+    /// The conversation's current state: from memory, else rebuilt from the store, else new.
+    public func conversation(_ id: String) throws(FrontdeskError) -> Conversation {
+        if let entry = cache[id] {
+            touch(id, entry.conversation)
+            return entry.conversation
+        }
+        let conversation = try load(id)
+        touch(id, conversation)
+        return conversation
+    }
+
+    /// Rebuilds a conversation from its log (not from memory): its latest `state` event, or a new
+    /// conversation after `reset`/`ended` or when it has none.
+    public func load(_ id: String) throws(FrontdeskError) -> Conversation {
+        guard let event = try store.latestState(conversation: id), event.kind == "state" else {
+            return engine.startConversation(id: id)
+        }
+        do {
+            let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(event.data.utf8))
+            guard snapshot.v == Self.stateVersion else {
+                throw FrontdeskError(.storage, "conversation \(id): stored state has version \(snapshot.v); this Frontdesk reads version \(Self.stateVersion)")
+            }
+            var conversation = snapshot.conversation
+            if !engine.bot.languages.contains(conversation.language) {  // the bot changed since
+                conversation.language = engine.bot.defaultLanguage
+                conversation.languageIsFixed = false
+            }
+            return conversation
+        } catch let error as FrontdeskError {
+            throw error
+        } catch {
+            throw FrontdeskError(.storage, "conversation \(id): cannot read its stored state (event \(event.sequence)): \(error)")
+        }
+    }
+
+    /// A turn computed but not yet stored.
+    public struct PendingTurn: Sendable {
+        public let conversationID: String
+        public let user: String?
+        public let requestID: String?
+        /// The conversation after the turn.
+        public let conversation: Conversation
+        public let turn: Turn
+        public let at: Date
+        /// The events to append, without the `reply` and `state` events (`commit` adds them).
+        public let events: [LoggedEvent]
+        /// Whether the turn answers a customer message (counted in the conversation's row).
+        public let isMessage: Bool
+        /// A digest of the customer's message, to recognise a request sent twice.
+        public let digest: String?
+    }
+
+    /// Answers a customer message (nothing is stored until `commit`).
+    public func respond(to message: UserMessage, conversation id: String, user: String?, userName: String? = nil,
+                        requestID: String? = nil) throws(FrontdeskError) -> PendingTurn {
+        var conversation = try self.conversation(id)
+        if let userName { conversation.userName = userName }
+        let before = conversation
+        var engine = self.engine
+        engine.variations = .seeded(variationSeed(for: id))
+        let turn = engine.respond(to: message, in: &conversation)
+        let at = message.timestamp ?? conversation.lastMessageAt ?? engine.clock()
+        let zone = engine.bot.timeZone
+
+        var events: [(String, JSONValue)] = []
+        var messageData: [String: JSONValue] = ["text": .string(message.text)]
+        if let payload = message.payload { messageData["payload"] = .string(payload) }
+        if let language = message.language { messageData["language"] = .string(language.rawValue) }
+        events.append(("message", .object(JSONObject(sorted: messageData))))
+
+        var intent: [String: JSONValue] = [
+            "decision": .string(Rendering.decisionName(turn.decision)),
+            "ranking": .array(turn.ranking.prefix(3).map(Rendering.score)),
+            "language": .string(turn.language.rawValue),
+        ]
+        intent["intent"] = Rendering.answeredIntent(turn.decision).map(Rendering.score) ?? .null
+        events.append(("intent", .object(JSONObject(sorted: intent))))
+        if !turn.entities.isEmpty {
+            events.append(("entities", .array(turn.entities.map { Rendering.entity($0, timeZone: zone) })))
+        }
+        for change in Self.slotChanges(from: before.state, to: conversation.state, turn: turn) {
+            events.append(("slot", ["name": .string(change.name.rawValue),
+                                    "value": change.value.map { Rendering.plain($0, timeZone: zone) } ?? .null]))
+        }
+        switch turn.decision {
+        case .form(let formTurn):
+            events.append(("form", Rendering.formStep(formTurn)))
+        case .handoff(let reason, _):
+            events.append(("handoff", ["reason": .string(reason), "open": true]))
+        case .handoffClosed(let nextOpen, let reason, let callback):
+            var data: [String: JSONValue] = ["reason": .string(reason), "open": false]
+            data["next_open"] = nextOpen.map { .string(Rendering.timestamp($0)) } ?? .null
+            events.append(("handoff", .object(JSONObject(sorted: data))))
+            if let callback { events.append(("form", Rendering.formStep(callback))) }
+        default:
+            break
+        }
+        for event in turn.events {
+            events.append(("event", Rendering.event(event, timeZone: zone)))
+        }
+        return PendingTurn(
+            conversationID: id, user: user, requestID: requestID, conversation: conversation, turn: turn, at: at,
+            events: events.map { LoggedEvent(conversation: id, requestID: requestID, at: at, kind: $0.0, data: $0.1.serialized) },
+            isMessage: true, digest: Self.digest(message))
+    }
+
+    /// A human agent hands the conversation back; `nil` when it was not with a human.
+    public func handBack(conversation id: String, requestID: String? = nil, at date: Date? = nil) throws(FrontdeskError) -> PendingTurn? {
+        var conversation = try self.conversation(id)
+        var engine = self.engine
+        engine.variations = .seeded(variationSeed(for: id))
+        guard let turn = engine.handBack(&conversation) else { return nil }
+        let at = date ?? engine.clock()
+        return PendingTurn(conversationID: id, user: nil, requestID: requestID, conversation: conversation, turn: turn, at: at,
+                           events: [LoggedEvent(conversation: id, requestID: requestID, at: at, kind: "handed_back", data: "{}")],
+                           isMessage: false, digest: nil)
+    }
+
+    /// Stores a turn: its events, the reply (with `line`, the exact line sent, if any) and
+    /// the state, in one transaction. Only then does the conversation change in memory.
+    public func commit(_ pending: PendingTurn, line: String? = nil) throws(FrontdeskError) {
+        var reply: [String: JSONValue] = ["messages": Rendering.messages(pending.turn.messages)]
+        if let line { reply["line"] = .string(line) }
+        if let digest = pending.digest { reply["digest"] = .string(digest) }
+        var events = pending.events
+        events.append(LoggedEvent(conversation: pending.conversationID, requestID: pending.requestID, at: pending.at, kind: "reply",
+                                  data: JSONValue.object(JSONObject(sorted: reply)).serialized))
+        events.append(try stateEvent(pending.conversation, requestID: pending.requestID, at: pending.at))
+        try store.append(events, conversation: pending.conversationID, user: pending.user, status: Self.status(pending.conversation),
+                         countsMessage: pending.isMessage, at: pending.at)
+        touch(pending.conversationID, pending.conversation)
+    }
+
+    /// Stores a changed conversation (a language fixed in the REPL, a replayed transcript).
+    public func save(_ conversation: Conversation, at date: Date? = nil) throws(FrontdeskError) {
+        let at = date ?? engine.clock()
+        try store.append([try stateEvent(conversation, requestID: nil, at: at)], conversation: conversation.id, user: nil,
+                         status: Self.status(conversation), countsMessage: false, at: at)
+        touch(conversation.id, conversation)
+    }
+
+    /// Forgets the conversation's state (its log is kept): the next message starts anew.
+    public func reset(_ id: String, requestID: String? = nil, at date: Date? = nil) throws(FrontdeskError) {
+        try close(id, kind: "reset", status: "open", requestID: requestID, at: date)
+    }
+
+    /// Ends the conversation: the next message on the same id starts a new one.
+    public func end(_ id: String, requestID: String? = nil, at date: Date? = nil) throws(FrontdeskError) {
+        try close(id, kind: "ended", status: "ended", requestID: requestID, at: date)
+    }
+
+    private func close(_ id: String, kind: String, status: String, requestID: String?, at date: Date?) throws(FrontdeskError) {
+        let at = date ?? engine.clock()
+        try store.append([LoggedEvent(conversation: id, requestID: requestID, at: at, kind: kind, data: "{}")],
+                         conversation: id, user: nil, status: status, countsMessage: false, at: at)
+        cache[id] = nil
+    }
+
+    /// The line sent for a request already answered with the same message, if there is one:
+    /// a bridge that re-sends after a crash gets the same reply instead of a second turn.
+    public func previousReply(conversation id: String, requestID: String, message: UserMessage) throws(FrontdeskError) -> String? {
+        guard let event = try store.reply(conversation: id, requestID: requestID),
+              case .object(let data)? = try? JSONParser.parse(Array(event.data.utf8)),
+              data["digest"]?.stringValue == Self.digest(message) else { return nil }
+        return data["line"]?.stringValue
+    }
+
+    // MARK: -
+
+    struct Snapshot: Codable {
+        let v: Int
+        let conversation: Conversation
+    }
+
+    private func stateEvent(_ conversation: Conversation, requestID: String?, at: Date) throws(FrontdeskError) -> LoggedEvent {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(Snapshot(v: Self.stateVersion, conversation: conversation))
+            return LoggedEvent(conversation: conversation.id, requestID: requestID, at: at, kind: "state", data: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw FrontdeskError(.storage, "conversation \(conversation.id): cannot encode its state: \(error)")
+        }
+    }
+
+    static func status(_ conversation: Conversation) -> String {
+        conversation.state == .handedOff ? "handed_off" : "open"
+    }
+
+    static func digest(_ message: UserMessage) -> String {
+        StableHasher.hexDigest([message.text, message.payload ?? "\u{0}"])
+    }
+
+    func variationSeed(for id: String) -> UInt64 {
+        var hasher = StableHasher(seed: StableHasher.offsetBasis ^ seed)
+        hasher.combine(id)
+        return hasher.value
+    }
+
+    /// The slots set (or cleared) by a turn: the running form's values before and after.
+    static func slotChanges(from before: DialogueState, to after: DialogueState, turn: Turn) -> [(name: SlotName, value: SlotValue?)] {
+        var old: [SlotName: SlotValue] = [:]
+        if case .form(let state) = before { old = state.values }
+        var new = turn.slots
+        if case .form(let state) = after { new = state.values }
+        if case .form(let formTurn) = turn.decision, case .cancelled = formTurn.next { new = [:] }
+        let names = Set(old.keys).union(new.keys).sorted()
+        return names.compactMap { name in old[name] == new[name] ? nil : (name: name, value: new[name]) }
+    }
+
+    private func touch(_ id: String, _ conversation: Conversation) {
+        tick += 1
+        cache[id] = (conversation, tick)
+        if cache.count > cacheCapacity {
+            // Drop the least recently used quarter at once, so eviction costs little per message.
+            let keep = cacheCapacity - cacheCapacity / 4
+            let cutoff = cache.values.map(\.used).sorted(by: >)[keep - 1]
+            cache = cache.filter { $0.value.used >= cutoff }
+        }
+    }
+}

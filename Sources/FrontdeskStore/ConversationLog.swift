@@ -1,0 +1,172 @@
+import Foundation
+import FrontdeskCore
+import GRDB
+
+/// One entry of a conversation's log, as stored: a kind (`message`, `reply`, `intent`,
+/// `entities`, `slot`, `form`, `handoff`, `event`, `handed_back`, `state`, `reset`, `ended`) and
+/// its data as a JSON text.
+public struct LoggedEvent: Sendable, Equatable {
+    public let sequence: Int64
+    public let conversation: String
+    /// The id of the request that caused it, if it had one.
+    public let requestID: String?
+    public let at: Date
+    public let kind: String
+    public let data: String
+
+    public init(sequence: Int64 = 0, conversation: String, requestID: String?, at: Date, kind: String, data: String) {
+        self.sequence = sequence
+        self.conversation = conversation
+        self.requestID = requestID
+        self.at = at
+        self.kind = kind
+        self.data = data
+    }
+}
+
+/// A conversation as listed.
+public struct ConversationRecord: Sendable, Equatable {
+    public let id: String
+    public let user: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+    /// Customer messages so far.
+    public let messages: Int
+    /// `open`, `handed_off` or `ended`.
+    public let status: String
+}
+
+extension Store {
+    /// The kinds of event that carry (or clear) a conversation's whole state.
+    public static let stateKinds = ["state", "reset", "ended"]
+
+    /// Appends a turn's events to a conversation's log in one transaction, creating or updating
+    /// its row. When this returns, the events are committed.
+    public func append(_ events: [LoggedEvent], conversation: String, user: String?, status: String,
+                       countsMessage: Bool, at date: Date) throws(FrontdeskError) {
+        do {
+            try database.write { db in
+                let time = date.timeIntervalSince1970
+                try db.execute(
+                    sql: """
+                        INSERT INTO conversations (id, user, created_at, updated_at, messages, status) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET user = coalesce(excluded.user, user), updated_at = excluded.updated_at,
+                        messages = messages + excluded.messages, status = excluded.status
+                        """,
+                    arguments: [conversation, user, time, time, countsMessage ? 1 : 0, status])
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO conversation_events (conversation, request_id, at, kind, data) VALUES (?, ?, ?, ?, ?)")
+                for event in events {
+                    try insert.execute(arguments: [event.conversation, event.requestID, event.at.timeIntervalSince1970, event.kind, event.data])
+                }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot write conversation events: \(error)")
+        }
+    }
+
+    /// The latest event that carries the conversation's state (`state`) or clears it (`reset`,
+    /// `ended`); `nil` for a conversation never seen.
+    public func latestState(conversation: String) throws(FrontdeskError) -> LoggedEvent? {
+        do {
+            return try database.read { db in
+                try Row.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT seq, request_id, at, kind, data FROM conversation_events
+                        WHERE conversation = ? AND kind IN ('state', 'reset', 'ended') ORDER BY seq DESC LIMIT 1
+                        """),
+                    arguments: [conversation]
+                ).map { Self.event($0, conversation: conversation) }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        }
+    }
+
+    /// The `reply` event written for a request, if there is one.
+    public func reply(conversation: String, requestID: String) throws(FrontdeskError) -> LoggedEvent? {
+        do {
+            return try database.read { db in
+                try Row.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT seq, request_id, at, kind, data FROM conversation_events
+                        WHERE conversation = ? AND request_id = ? AND kind = 'reply' ORDER BY seq DESC LIMIT 1
+                        """),
+                    arguments: [conversation, requestID]
+                ).map { Self.event($0, conversation: conversation) }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        }
+    }
+
+    /// A conversation's whole log, oldest first.
+    public func events(conversation: String) throws(FrontdeskError) -> [LoggedEvent] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT seq, request_id, at, kind, data FROM conversation_events WHERE conversation = ? ORDER BY seq
+                    """, arguments: [conversation]).map { Self.event($0, conversation: conversation) }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        }
+    }
+
+    /// A conversation's row, if it exists.
+    public func conversation(_ id: String) throws(FrontdeskError) -> ConversationRecord? {
+        do {
+            return try database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(Self.record)
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read conversations: \(error)")
+        }
+    }
+
+    /// The most recently active conversations, newest first.
+    public func recentConversations(limit: Int) throws(FrontdeskError) -> [ConversationRecord] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.record)
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read conversations: \(error)")
+        }
+    }
+
+    /// Stores a rating of the reply to request `requestID`; also logs it as a `feedback` event.
+    public func recordFeedback(conversation: String, requestID: String, rating: String, comment: String?, at date: Date) throws(FrontdeskError) {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: "INSERT INTO feedback (conversation, request_id, rating, comment, at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [conversation, requestID, rating, comment, date.timeIntervalSince1970])
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot write feedback: \(error)")
+        }
+    }
+
+    /// The ratings given to the reply to `requestID`, oldest first.
+    public func feedback(conversation: String, requestID: String) throws(FrontdeskError) -> [(rating: String, comment: String?)] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT rating, comment FROM feedback WHERE conversation = ? AND request_id = ? ORDER BY id",
+                                 arguments: [conversation, requestID]).map { (rating: $0["rating"], comment: $0["comment"]) }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot read feedback: \(error)")
+        }
+    }
+
+    private static func event(_ row: Row, conversation: String) -> LoggedEvent {
+        LoggedEvent(sequence: row["seq"], conversation: conversation, requestID: row["request_id"],
+                    at: Date(timeIntervalSince1970: row["at"]), kind: row["kind"], data: row["data"])
+    }
+
+    private static func record(_ row: Row) -> ConversationRecord {
+        ConversationRecord(id: row["id"], user: row["user"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                           updatedAt: Date(timeIntervalSince1970: row["updated_at"]), messages: row["messages"], status: row["status"])
+    }
+}
