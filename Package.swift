@@ -62,7 +62,10 @@ let package = Package(
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting"]),
-        .testTarget(name: "FrontdeskAdapterTests", dependencies: ["FrontdeskAdapter", "FrontdeskStore"]),
+        .testTarget(name: "FrontdeskAdapterTests", dependencies: [
+            "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
         // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).
         .testTarget(name: "FrontdeskCLITests", dependencies: [], exclude: ["Fixtures"]),
     ],

@@ -45,7 +45,7 @@ public final class JSONLinesAdapter {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
         if let offset = WireProtocol.firstInvalidUTF8(bytes) {
             return Output(line: errorLine(WireProtocol.Failure(
-                .invalidUTF8, "the line is not valid UTF-8 (byte \(offset + 1) is 0x\(String(bytes[offset], radix: 16, uppercase: true)))"),
+                .invalidUTF8, "the line is not valid UTF-8 (byte \(offset + 1) is \(JSONParser.hex(bytes[offset])))"),
                 line: number), stop: false)
         }
         let value: JSONValue
@@ -101,7 +101,7 @@ public final class JSONLinesAdapter {
                 try conversations.store.recordFeedback(conversation: feedback.conversation, requestID: feedback.message, rating: feedback.rating,
                                                        comment: feedback.comment, at: feedback.timestamp ?? conversations.engine.clock())
             }
-            return Output(line: ack("feedback", id: feedback.id, conversation: feedback.conversation, metadata: nil), stop: false)
+            return Output(line: ack("feedback", id: feedback.id, conversation: feedback.conversation, metadata: feedback.metadata), stop: false)
         case .ping(let id):
             let engine = conversations.engine
             let uptime = max(0, engine.clock().timeIntervalSince(startedAt))
@@ -125,8 +125,9 @@ public final class JSONLinesAdapter {
             }
             if let previous, case .object(var object)? = try? JSONParser.parse(Array(previous.utf8)) {
                 // Sent twice (a bridge retrying after a crash): the same reply, marked, not a second turn.
-                object.members.removeAll { $0.key == "duplicate" || $0.key == "metadata" }
+                object.members.removeAll { ["duplicate", "metadata", "in_reply_to"].contains($0.key) }
                 object.members.append((key: "duplicate", value: true))
+                object.members.append((key: "in_reply_to", value: request.id ?? .null))
                 if let metadata = request.metadata { object.members.append((key: "metadata", value: metadata)) }
                 object.members.sort { $0.key < $1.key }
                 return JSONValue.object(object).serialized

@@ -15,9 +15,10 @@ import Logging
 public final class Conversations {
     public private(set) var engine: Engine
     public let store: Store
-    /// Mixed with the conversation's id to choose reply variations: the same conversation gets
-    /// the same replies after a restart.
-    public let seed: UInt64
+    /// How a conversation's reply variations are chosen; by default seeded by `seed` mixed
+    /// with the conversation's id, so the same conversation gets the same replies after a
+    /// restart while different customers see different variations.
+    public var variations: @Sendable (_ conversation: String) -> VariationChooser
     /// How many conversations are kept in memory (the most recently active); others are read
     /// back from the store when they write again.
     public let cacheCapacity: Int
@@ -32,7 +33,7 @@ public final class Conversations {
                 logger: Logger = Logger(label: "frontdesk.conversations")) {
         self.engine = engine
         self.store = store
-        self.seed = seed
+        self.variations = { id in .seeded(Self.variationSeed(seed, id)) }
         self.cacheCapacity = max(1, cacheCapacity)
         self.logger = logger
     }
@@ -63,7 +64,7 @@ public final class Conversations {
             return engine.startConversation(id: id)
         }
         do {
-            let snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(event.data.utf8))
+            let snapshot = try Self.decoder.decode(Snapshot.self, from: Data(event.data.utf8))
             guard snapshot.v == Self.stateVersion else {
                 throw FrontdeskError(.storage, "conversation \(id): stored state has version \(snapshot.v); this Frontdesk reads version \(Self.stateVersion)")
             }
@@ -104,7 +105,7 @@ public final class Conversations {
         if let userName { conversation.userName = userName }
         let before = conversation
         var engine = self.engine
-        engine.variations = .seeded(variationSeed(for: id))
+        engine.variations = variations(id)
         let turn = engine.respond(to: message, in: &conversation)
         let at = message.timestamp ?? conversation.lastMessageAt ?? engine.clock()
         let zone = engine.bot.timeZone
@@ -155,7 +156,7 @@ public final class Conversations {
     public func handBack(conversation id: String, requestID: String? = nil, at date: Date? = nil) throws(FrontdeskError) -> PendingTurn? {
         var conversation = try self.conversation(id)
         var engine = self.engine
-        engine.variations = .seeded(variationSeed(for: id))
+        engine.variations = variations(id)
         guard let turn = engine.handBack(&conversation) else { return nil }
         let at = date ?? engine.clock()
         return PendingTurn(conversationID: id, user: nil, requestID: requestID, conversation: conversation, turn: turn, at: at,
@@ -206,7 +207,7 @@ public final class Conversations {
     /// The line sent for a request already answered with the same message, if there is one:
     /// a bridge that re-sends after a crash gets the same reply instead of a second turn.
     public func previousReply(conversation id: String, requestID: String, message: UserMessage) throws(FrontdeskError) -> String? {
-        guard let event = try store.reply(conversation: id, requestID: requestID),
+        guard let event = try store.reply(conversation: id, requestID: requestID, sinceReset: true),
               case .object(let data)? = try? JSONParser.parse(Array(event.data.utf8)),
               data["digest"]?.stringValue == Self.digest(message) else { return nil }
         return data["line"]?.stringValue
@@ -214,20 +215,60 @@ public final class Conversations {
 
     // MARK: -
 
+    /// Reads snapshots: times are seconds since 1970, as everywhere in the store.
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }
+
     struct Snapshot: Codable {
         let v: Int
         let conversation: Conversation
     }
 
     private func stateEvent(_ conversation: Conversation, requestID: String?, at: Date) throws(FrontdeskError) -> LoggedEvent {
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(Snapshot(v: Self.stateVersion, conversation: conversation))
-            return LoggedEvent(conversation: conversation.id, requestID: requestID, at: at, kind: "state", data: String(decoding: data, as: UTF8.self))
-        } catch {
-            throw FrontdeskError(.storage, "conversation \(conversation.id): cannot encode its state: \(error)")
+        LoggedEvent(conversation: conversation.id, requestID: requestID, at: at, kind: "state", data: Self.snapshot(conversation))
+    }
+
+    /// The stored state: `{"v": 1, "conversation": {...}}`, in the shape `Conversation`'s
+    /// `Codable` conformance reads (written by hand: this runs on every turn, and is several
+    /// times faster than `JSONEncoder`; a test checks that the two agree).
+    static func snapshot(_ c: Conversation) -> String {
+        func slot(_ value: SlotValue) -> JSONValue {
+            switch value {
+            case .text(let text): ["type": "text", "value": .string(text)]
+            case .number(let number): ["type": "number", "value": .double(number)]
+            case .boolean(let flag): ["type": "boolean", "value": .bool(flag)]
+            case .list(let items): ["type": "list", "value": .array(items.map(JSONValue.string))]
+            case .datetime(let date, let granularity):
+                ["type": "datetime", "value": .double(date.timeIntervalSince1970), "granularity": .string(granularity.rawValue)]
+            }
         }
+        func date(_ date: Date) -> JSONValue { .double(date.timeIntervalSince1970) }
+        let state: JSONValue
+        switch c.state {
+        case .idle: state = ["kind": "idle"]
+        case .handedOff: state = ["kind": "handed_off"]
+        case .awaitingChoice(let options): state = ["kind": "awaiting_choice", "options": .array(options.map { .string($0.rawValue) })]
+        case .form(let form):
+            var object: [String: JSONValue] = [
+                "form": .string(form.form), "attempts": .int(form.attempts), "phase": .string(form.phase.rawValue),
+                "values": .object(JSONObject(sorted: Dictionary(uniqueKeysWithValues: form.values.map { ($0.key.rawValue, slot($0.value)) }))),
+            ]
+            if let pending = form.pending { object["pending"] = .string(pending.rawValue) }
+            state = ["kind": "form", "form": .object(JSONObject(sorted: object))]
+        }
+        var conversation: [String: JSONValue] = [
+            "id": .string(c.id), "language": .string(c.language.rawValue), "language_is_fixed": .bool(c.languageIsFixed),
+            "turn": .int(c.turn), "state": state, "consecutive_fallbacks": .int(c.consecutiveFallbacks),
+            "contexts": .array(c.contexts.map { ["name": .string($0.name), "turns_left": .int($0.turnsLeft), "expires": date($0.expires)] }),
+            "intents": .array(c.intents.map { .string($0.rawValue) }),
+            "recent_messages": .array(c.recentMessages.map(JSONValue.string)),
+        ]
+        if let name = c.userName { conversation["user_name"] = .string(name) }
+        if let last = c.lastMessageAt { conversation["last_message_at"] = date(last) }
+        return JSONValue.object(JSONObject(sorted: ["v": .int(stateVersion), "conversation": .object(JSONObject(sorted: conversation))])).serialized
     }
 
     static func status(_ conversation: Conversation) -> String {
@@ -238,7 +279,7 @@ public final class Conversations {
         StableHasher.hexDigest([message.text, message.payload ?? "\u{0}"])
     }
 
-    func variationSeed(for id: String) -> UInt64 {
+    static func variationSeed(_ seed: UInt64, _ id: String) -> UInt64 {
         var hasher = StableHasher(seed: StableHasher.offsetBasis ^ seed)
         hasher.combine(id)
         return hasher.value

@@ -107,57 +107,76 @@ extension JSONValue {
     /// The value as one line of JSON: no spaces, no newlines, slashes and non-ASCII characters
     /// as they are (UTF-8), control characters escaped.
     public var serialized: String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    func write(to output: inout String) {
+    func write(to output: inout [UInt8]) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let text): output += text
+        case .null: output += "null".utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .number(let text): output += text.utf8
         case .string(let text): Self.writeString(text, to: &output)
         case .array(let items):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 item.write(to: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, member) in object.members.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 Self.writeString(member.key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 member.value.write(to: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{2028}": output += "\\u2028"  // line separators break naive line splitting in JavaScript
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var utf8 = text.utf8.makeIterator()
+        var pending: [UInt8] = []  // a possible U+2028/U+2029 (E2 80 A8/A9) being read
+        while let byte = utf8.next() {
+            if !pending.isEmpty {
+                pending.append(byte)
+                if pending.count == 2, byte != 0x80 {
+                    output += pending
+                    pending.removeAll()
+                } else if pending.count == 3 {
+                    if byte == 0xA8 || byte == 0xA9 {
+                        output += "\\u202".utf8
+                        output.append(byte == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                    } else {
+                        output += pending
+                    }
+                    pending.removeAll()
                 }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): output += "\\\"".utf8
+            case UInt8(ascii: "\\"): output += "\\\\".utf8
+            case UInt8(ascii: "\n"): output += "\\n".utf8
+            case UInt8(ascii: "\r"): output += "\\r".utf8
+            case UInt8(ascii: "\t"): output += "\\t".utf8
+            case 0xE2: pending.append(byte)  // line separators break naive line splitting in JavaScript
+            case 0..<0x20, 0x7F:
+                output += "\\u00".utf8
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0xF)])
+            default: output.append(byte)
             }
         }
-        output += "\""
+        output += pending
+        output.append(UInt8(ascii: "\""))
     }
 }
 
@@ -206,7 +225,13 @@ public struct JSONParser {
         let byte = bytes[position]
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         if byte == 0x20 { return "space" }
-        return "character (byte 0x\(String(byte, radix: 16, uppercase: true)))"
+        return "character (byte \(Self.hex(byte)))"
+    }
+
+    /// `0x09`, `0xFF`: always two digits.
+    static func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return "0x" + (digits.count == 1 ? "0" : "") + digits
     }
 
     private mutating func skipWhitespace() {
@@ -345,7 +370,7 @@ public struct JSONParser {
                 position += 1
                 return String(scalars)
             }
-            if byte < 0x20 { throw error("a control character (byte 0x\(String(byte, radix: 16, uppercase: true))) must be escaped in a string") }
+            if byte < 0x20 { throw error("a control character (byte \(Self.hex(byte))) must be escaped in a string") }
             if byte != UInt8(ascii: "\\") {
                 position += 1
                 continue

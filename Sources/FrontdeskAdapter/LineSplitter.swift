@@ -14,6 +14,8 @@ public struct LineSplitter: Sendable {
     private var buffer: [UInt8] = []
     private var skipping = false
     private var skipped = 0
+    /// The last byte counted while skipping (a CR before the LF is not part of the line).
+    private var lastSkipped: UInt8 = 0
     /// The number of the line being read.
     public private(set) var lineNumber = 1
 
@@ -48,9 +50,11 @@ public struct LineSplitter: Sendable {
     private mutating func take(_ bytes: UnsafeBufferPointer<UInt8>) {
         if skipping {
             skipped += bytes.count
+            if let last = bytes.last { lastSkipped = last }
         } else if buffer.count + bytes.count > limit + 1 {  // + 1: room for a CR before the LF
             skipping = true
             skipped = buffer.count + bytes.count
+            lastSkipped = bytes.last ?? buffer.last ?? 0
             buffer.removeAll(keepingCapacity: false)
         } else {
             buffer.append(contentsOf: bytes)
@@ -60,7 +64,7 @@ public struct LineSplitter: Sendable {
     private mutating func finishLine() -> Item {
         defer { lineNumber += 1 }
         if skipping {
-            let length = skipped
+            let length = lastSkipped == 0x0D ? skipped - 1 : skipped
             skipping = false
             skipped = 0
             return .tooLong(number: lineNumber, bytes: length)

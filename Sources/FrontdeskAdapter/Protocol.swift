@@ -86,6 +86,7 @@ public enum WireProtocol {
             public var rating: String
             public var comment: String?
             public var timestamp: Date?
+            public var metadata: JSONValue?
         }
     }
 
@@ -112,7 +113,11 @@ public enum WireProtocol {
             }
         }
         if let id = object["id"], id != .null, fields.id == nil {
-            throw fields.failure(.invalidField, "field \"id\" must be a string or an integer, got \(id.kindDescription)")
+            var found = id.kindDescription
+            if case .number(let text) = id {
+                found = text.contains(where: { ".eE".contains($0) }) ? "a number with a fraction or an exponent" : "an integer that does not fit in 64 bits"
+            }
+            throw fields.failure(.invalidField, "field \"id\" must be a string or an integer of at most 64 bits, got \(found)")
         }
         let type = try fields.requiredString("type")
         switch type {
@@ -149,7 +154,8 @@ public enum WireProtocol {
                 throw fields.failure(.invalidField, "field \"rating\" must be \"good\" or \"bad\", got \"\(rating)\"")
             }
             return .feedback(Request.Feedback(id: fields.id, conversation: conversation, message: message, rating: rating,
-                                              comment: try fields.optionalString("comment"), timestamp: try fields.timestamp()))
+                                              comment: try fields.optionalString("comment"), timestamp: try fields.timestamp(),
+                                              metadata: object["metadata"]))
         case "ping":
             return .ping(id: fields.id)
         case "shutdown":

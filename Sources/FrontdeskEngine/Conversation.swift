@@ -50,6 +50,12 @@ public struct OpenContext: Sendable, Equatable, Codable {
     public var turnsLeft: Int
     /// It closes at this time at the latest.
     public let expires: Date
+
+    public init(name: String, turnsLeft: Int, expires: Date) {
+        self.name = name
+        self.turnsLeft = turnsLeft
+        self.expires = expires
+    }
 }
 
 /// What the customer sent.

@@ -41,7 +41,11 @@ public struct Engine: Sendable {
     public static let analysedLength = 2000
 
     public func respond(to message: UserMessage, in conversation: inout Conversation) -> Turn {
-        let text = String(message.text.prefix(Self.analysedLength))
+        // A quick reply that is not an intent (a form's "yes"/"no") is read as its text when the
+        // channel sends only the payload.
+        var typed = message.text
+        if typed.allSatisfy(\.isWhitespace), let payload = message.payload, !payload.hasPrefix(Self.payloadPrefix) { typed = payload }
+        let text = String(typed.prefix(Self.analysedLength))
         let now = message.timestamp ?? clock()
         // After a long silence the conversation starts anew (a hand-off stays until handed back).
         let timeout = bot.support.conversationTimeout
@@ -121,7 +125,7 @@ public struct Engine: Sendable {
             let text = templates[index].render { name in
                 extra[name] ?? (name == "bot_name" ? bot.name : name == "user_name" ? userName : bot.variables[name])
                     ?? slotValues[SlotName(name)]?.formatted(in: bot.timeZone, language: language)
-            }.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.trimmingWhitespace
             messages.append(BotMessage(text: text, quickReplies: quickReplies))
         }
         if conversation.turn == 0 {
@@ -193,6 +197,7 @@ public struct Engine: Sendable {
         }
         conversation.turn += 1
         if case .form(let state) = conversation.state { slotValues = state.values }
+        if case .form(let formTurn) = decision, formTurn.next == .cancelled { slotValues = [:] }  // the values were dropped
         return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
                     events: events, language: language, detectedLanguage: detected)
     }
@@ -241,5 +246,17 @@ public struct Engine: Sendable {
 
     func title(of intent: IntentName, in language: LanguageCode) -> String {
         intents[intent]?.title(in: language, fallback: bot.defaultLanguage) ?? intent.rawValue
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space and line breaks (without Foundation's
+    /// `trimmingCharacters`, which is slow on every reply).
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 }

@@ -45,15 +45,14 @@ extension Store {
     public func append(_ events: [LoggedEvent], conversation: String, user: String?, status: String,
                        countsMessage: Bool, at date: Date) throws(FrontdeskError) {
         do {
+            try checkOpen()
             try database.write { db in
                 let time = date.timeIntervalSince1970
-                try db.execute(
-                    sql: """
-                        INSERT INTO conversations (id, user, created_at, updated_at, messages, status) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET user = coalesce(excluded.user, user), updated_at = excluded.updated_at,
-                        messages = messages + excluded.messages, status = excluded.status
-                        """,
-                    arguments: [conversation, user, time, time, countsMessage ? 1 : 0, status])
+                try db.cachedStatement(sql: """
+                    INSERT INTO conversations (id, user, created_at, updated_at, messages, status) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET user = coalesce(excluded.user, user), updated_at = excluded.updated_at,
+                    messages = messages + excluded.messages, status = excluded.status
+                    """).execute(arguments: [conversation, user, time, time, countsMessage ? 1 : 0, status])
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO conversation_events (conversation, request_id, at, kind, data) VALUES (?, ?, ?, ?, ?)")
                 for event in events {
@@ -69,7 +68,8 @@ extension Store {
     /// `ended`); `nil` for a conversation never seen.
     public func latestState(conversation: String) throws(FrontdeskError) -> LoggedEvent? {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchOne(
                     db.cachedStatement(sql: """
                         SELECT seq, request_id, at, kind, data FROM conversation_events
@@ -83,16 +83,19 @@ extension Store {
         }
     }
 
-    /// The `reply` event written for a request, if there is one.
-    public func reply(conversation: String, requestID: String) throws(FrontdeskError) -> LoggedEvent? {
+    /// The `reply` event written for a request, if there is one; with `sinceReset`, only one
+    /// written after the conversation's latest `reset` or `ended`.
+    public func reply(conversation: String, requestID: String, sinceReset: Bool = false) throws(FrontdeskError) -> LoggedEvent? {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchOne(
                     db.cachedStatement(sql: """
                         SELECT seq, request_id, at, kind, data FROM conversation_events
-                        WHERE conversation = ? AND request_id = ? AND kind = 'reply' ORDER BY seq DESC LIMIT 1
+                        WHERE conversation = ? AND request_id = ? AND kind = 'reply' AND seq > ?
+                        ORDER BY seq DESC LIMIT 1
                         """),
-                    arguments: [conversation, requestID]
+                    arguments: [conversation, requestID, sinceReset ? try Self.lastReset(db, conversation) : 0]
                 ).map { Self.event($0, conversation: conversation) }
             }
         } catch {
@@ -103,7 +106,8 @@ extension Store {
     /// A conversation's whole log, oldest first.
     public func events(conversation: String) throws(FrontdeskError) -> [LoggedEvent] {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchAll(db, sql: """
                     SELECT seq, request_id, at, kind, data FROM conversation_events WHERE conversation = ? ORDER BY seq
                     """, arguments: [conversation]).map { Self.event($0, conversation: conversation) }
@@ -116,7 +120,8 @@ extension Store {
     /// A conversation's row, if it exists.
     public func conversation(_ id: String) throws(FrontdeskError) -> ConversationRecord? {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(Self.record)
             }
         } catch {
@@ -127,7 +132,8 @@ extension Store {
     /// The most recently active conversations, newest first.
     public func recentConversations(limit: Int) throws(FrontdeskError) -> [ConversationRecord] {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.record)
             }
         } catch {
@@ -135,9 +141,10 @@ extension Store {
         }
     }
 
-    /// Stores a rating of the reply to request `requestID`; also logs it as a `feedback` event.
+    /// Stores a rating of the reply to request `requestID` in the `feedback` table.
     public func recordFeedback(conversation: String, requestID: String, rating: String, comment: String?, at date: Date) throws(FrontdeskError) {
         do {
+            try checkOpen()
             try database.write { db in
                 try db.execute(
                     sql: "INSERT INTO feedback (conversation, request_id, rating, comment, at) VALUES (?, ?, ?, ?, ?)",
@@ -151,13 +158,21 @@ extension Store {
     /// The ratings given to the reply to `requestID`, oldest first.
     public func feedback(conversation: String, requestID: String) throws(FrontdeskError) -> [(rating: String, comment: String?)] {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Row.fetchAll(db, sql: "SELECT rating, comment FROM feedback WHERE conversation = ? AND request_id = ? ORDER BY id",
                                  arguments: [conversation, requestID]).map { (rating: $0["rating"], comment: $0["comment"]) }
             }
         } catch {
             throw FrontdeskError(.storage, "cannot read feedback: \(error)")
         }
+    }
+
+    /// The sequence number of the conversation's latest `reset` or `ended` event, or 0.
+    private static func lastReset(_ db: Database, _ conversation: String) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT seq FROM conversation_events WHERE conversation = ? AND kind IN ('reset', 'ended') ORDER BY seq DESC LIMIT 1
+            """), arguments: [conversation]) ?? 0
     }
 
     private static func event(_ row: Row, conversation: String) -> LoggedEvent {

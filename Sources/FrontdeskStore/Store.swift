@@ -2,6 +2,7 @@ import Foundation
 import FrontdeskCore
 import GRDB
 import Logging
+import Synchronization
 
 /// The SQLite file: schema by migrations, the trained-model cache, the conversations.
 ///
@@ -10,6 +11,14 @@ import Logging
 public final class Store: Sendable {
     let database: DatabaseQueue
     let logger: Logger
+    /// Set by `close()`: later calls fail with "the database is closed" (SQLite itself would
+    /// report a misleading "out of memory").
+    private let closed = Atomic<Bool>(false)
+
+    /// Fails once the database is closed.
+    func checkOpen() throws(FrontdeskError) {
+        if closed.load(ordering: .acquiring) { throw FrontdeskError(.storage, "the database is closed") }
+    }
     /// How many cached models are kept (the newest).
     static let cachedModelLimit = 8
 
@@ -96,6 +105,7 @@ public final class Store: Sendable {
 
     /// Closes the file (checkpointing the WAL); later calls fail.
     public func close() throws(FrontdeskError) {
+        if closed.exchange(true, ordering: .acquiringAndReleasing) { return }
         do {
             try database.close()
         } catch {
@@ -106,7 +116,8 @@ public final class Store: Sendable {
     /// The cached model stored under `key`, if any.
     public func cachedModel(key: String) -> Data? {
         do {
-            return try database.read { db in
+            try checkOpen()
+            return try database.inDatabase { db in
                 try Data.fetchOne(db, sql: "SELECT data FROM model_cache WHERE key = ?", arguments: [key])
             }
         } catch {
@@ -118,6 +129,7 @@ public final class Store: Sendable {
     /// Stores a model under `key`, keeping only the newest few.
     public func cacheModel(_ data: Data, key: String, at date: Date) {
         do {
+            try checkOpen()
             try database.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO model_cache (key, created_at, data) VALUES (?, ?, ?)",

@@ -7,12 +7,14 @@ public enum Answers {
     public static func yesNo(_ text: String) -> Bool? {
         let words = Normalizer.tokens(Normalizer.fold(text))
         guard !words.isEmpty, words.count <= 6 else { return nil }
-        let joined = " " + words.joined(separator: " ") + " "
-        if noPhrases.contains(where: { joined.contains(" \($0) ") }) { return false }
+        if noPhraseWords.contains(where: { words.containsRun($0) }) { return false }
         if words.contains(where: noWords.contains) { return false }
-        if yesPhrases.contains(where: { joined.contains(" \($0) ") }) || words.contains(where: yesWords.contains) { return true }
+        if yesPhraseWords.contains(where: { words.containsRun($0) }) || words.contains(where: yesWords.contains) { return true }
         return nil
     }
+
+    static let yesPhraseWords = yesPhrases.map { $0.split(separator: " ").map(String.init) }
+    static let noPhraseWords = noPhrases.map { $0.split(separator: " ").map(String.init) }
 
     /// "stop", "cancel", "never mind", "forget it", "abbrechen", "vergiss es": a message that
     /// only asks to stop what is going on.
@@ -42,4 +44,15 @@ public enum Answers {
         "how", "what", "when", "where", "why", "which", "who", "can", "could", "do", "does", "is", "are", "will", "would", "should",
         "wie", "was", "wann", "wo", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wer", "kann", "koennen", "koennte", "ist", "sind", "wird", "gibt",
     ]
+}
+
+extension Array where Element == String {
+    /// Whether `run` occurs in the array as consecutive elements.
+    func containsRun(_ run: [String]) -> Bool {
+        guard !run.isEmpty, run.count <= count else { return false }
+        for start in 0...(count - run.count) where self[start] == run[0] {
+            if self[start..<(start + run.count)].elementsEqual(run) { return true }
+        }
+        return false
+    }
 }

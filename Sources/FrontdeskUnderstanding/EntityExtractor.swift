@@ -14,6 +14,8 @@ public struct EntityExtractor: Sendable {
         let value: String
         /// Folded words of the synonym.
         let words: [String]
+        /// The same, as scalars (for typo tolerance).
+        let scalarWords: [[Unicode.Scalar]]
         let fuzzy: Bool
     }
 
@@ -36,7 +38,8 @@ public struct EntityExtractor: Sendable {
                         for form in Set(value.forms(in: language)) {
                             let words = Normalizer.tokens(Normalizer.fold(form))
                             if !words.isEmpty {
-                                forms[language, default: []].append(Form(name: definition.name, value: value.value, words: words, fuzzy: definition.fuzzy))
+                                forms[language, default: []].append(Form(name: definition.name, value: value.value, words: words,
+                                                                             scalarWords: words.map { Array($0.unicodeScalars) }, fuzzy: definition.fuzzy))
                             }
                         }
                     }
@@ -77,9 +80,9 @@ public struct EntityExtractor: Sendable {
                 guard n <= words.count else { continue }
                 for start in 0...(words.count - n) {
                     let window = words[start..<(start + n)]
-                    let matches = zip(window, form.words).allSatisfy { word, expected in
-                        fuzzy ? Self.closeEnough(word.folded, expected) : word.folded == expected
-                    }
+                    let matches = fuzzy
+                        ? zip(window, form.scalarWords).allSatisfy { word, expected in Self.closeEnough(word.scalars, expected) }
+                        : zip(window, form.words).allSatisfy { word, expected in word.folded == expected }
                     guard matches else { continue }
                     let span = window.first!.span.lowerBound..<window.last!.span.upperBound
                     if overlaps(span) { continue }
@@ -96,16 +99,36 @@ public struct EntityExtractor: Sendable {
     }
 
     /// Typo tolerance: equal, or one edit for words of 4 to 7 letters, two for longer words.
-    static func closeEnough(_ word: String, _ expected: String) -> Bool {
-        if word == expected { return true }
+    static func closeEnough(_ word: [Unicode.Scalar], _ expected: [Unicode.Scalar]) -> Bool {
         let length = expected.count
         let allowed = length >= 8 ? 2 : length >= 4 ? 1 : 0
-        guard allowed > 0, abs(word.count - length) <= allowed else { return false }
-        return levenshteinDistance(word, expected) <= allowed
+        guard abs(word.count - length) <= allowed else { return false }
+        if word == expected { return true }
+        guard allowed > 0 else { return false }
+        return Self.editDistance(word, expected, atMost: allowed)
+    }
+
+    /// Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as a
+    /// whole row exceeds it).
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost limit: Int) -> Bool {
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            current[0] = i
+            var best = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                best = Swift.min(best, current[j])
+            }
+            if best > limit { return false }
+            swap(&previous, &current)
+        }
+        return (a.isEmpty ? b.count : previous[b.count]) <= limit
     }
 
     struct Word {
         let folded: String
+        let scalars: [Unicode.Scalar]
         let span: Range<Int>
     }
 
@@ -117,7 +140,7 @@ public struct EntityExtractor: Sendable {
             if let s = start {
                 let raw = String(String.UnicodeScalarView(scalars[s..<end]))
                 let folded = Normalizer.tokens(Normalizer.fold(raw)).joined()
-                if !folded.isEmpty { words.append(Word(folded: folded, span: s..<end)) }
+                if !folded.isEmpty { words.append(Word(folded: folded, scalars: Array(folded.unicodeScalars), span: s..<end)) }
             }
             start = nil
         }

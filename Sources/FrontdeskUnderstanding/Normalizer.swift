@@ -6,6 +6,8 @@ import Foundation
 /// "rückerstattung" all become "rueckerstattung".
 public enum Normalizer {
     public static func fold(_ text: String) -> String {
+        // ASCII is its own NFKC form and has no marks to strip: lower-casing is all there is.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         let compatible = text.precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         var needsDiacriticPass = false

@@ -1,109 +1,267 @@
 import ArgumentParser
 import Foundation
+import FrontdeskAdapter
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskStore
-import FrontdeskTesting
-import FrontdeskUnderstanding
 import Logging
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure how long the bot takes to load and to answer a message.",
+        abstract: "Measure the whole path of a message: protocol line, engine, store, reply line.",
         discussion: """
-            Replays the customer messages of the transcripts (or of a JSON Lines file with a \
-            "text" key per line) through the whole engine, each message in its own \
-            conversation, and prints the time per turn (mean and percentiles) and the time to \
-            load the bot with and without the model cache. Build with -c release to measure \
-            what users get.
+            Sends N messages over M conversations through the same code as `frontdesk jsonl` \
+            (parsing the request line, the engine, committing the turn to the SQLite file on \
+            disk, writing the reply line) and prints messages per second, latency percentiles \
+            and memory. Messages are generated from the bot's own examples (every language), \
+            or read from a JSON Lines file of protocol requests (or {"text": ...} lines). A \
+            conversation handed to a human is handed back, as an agent would. Build with \
+            -c release to measure what users get. With --write-requests, the generated request \
+            lines are written to a file instead, to time `frontdesk jsonl < FILE` from outside.
             """)
 
     @OptionGroup var options: BotOptions
 
-    @Option(name: .long, help: ArgumentHelp("Transcript files or folders whose customer messages are replayed.", valueName: "path"))
-    var transcripts: [String] = ["transcripts"]
+    @Option(name: .long, help: ArgumentHelp("How many messages to send.", valueName: "n"))
+    var count: Int = 20_000
 
-    @Option(name: .long, help: ArgumentHelp("A JSON Lines file with {\"text\": ...} lines to replay instead.", valueName: "file"))
-    var messages: String?
+    @Option(name: .long, help: ArgumentHelp("How many conversations they are spread over (round robin).", valueName: "m"))
+    var conversations: Int = 200
 
-    @Option(name: .long, help: ArgumentHelp("How many times every message is replayed.", valueName: "n"))
-    var rounds: Int = 20
+    @Option(name: .long, help: ArgumentHelp("A JSON Lines file of requests (or {\"text\": ...} lines) to send instead, cycled to --count.", valueName: "file"))
+    var requests: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the generated request lines to this file and stop.", valueName: "file"))
+    var writeRequests: String?
+
+    @Option(name: .long, help: ArgumentHelp("The SQLite file to store conversations in (default: a new temporary file, removed afterwards).", valueName: "file"))
+    var benchDB: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
     func validate() throws {
-        guard (1...10_000).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 10000") }
+        guard (1...100_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 100000000") }
+        guard (1...10_000_000).contains(conversations) else { throw ValidationError("--conversations must be between 1 and 10000000") }
     }
 
     func run() throws {
         options.logging.bootstrap()
         let logger = Logger(label: "frontdesk.bench")
         let clock = ContinuousClock()
-        let engine: Engine
+
+        // Loading: once training (a fresh in-memory store), once from the model cache.
         let trainSeconds: Double
         let cachedSeconds: Double
+        let engine: Engine
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-bench-\(getpid())").path
+        let databasePath = benchDB ?? "\(temporary)/bench.sqlite"
+        let store: Store
         do {
-            // A fresh in-memory store: the first load trains, the second comes from the cache.
-            let store = try Store(inMemory: logger)
+            let memory = try Store(inMemory: logger)
             var start = clock.now
-            _ = try EngineLoader.load(botDirectory: options.bot, store: store, variations: .seeded(1), logger: logger)
+            _ = try EngineLoader.load(botDirectory: options.bot, store: memory, variations: .seeded(1), logger: logger)
             trainSeconds = (clock.now - start).seconds
             start = clock.now
-            engine = try EngineLoader.load(botDirectory: options.bot, store: store, variations: .seeded(1), logger: logger).engine
+            engine = try EngineLoader.load(botDirectory: options.bot, store: memory, variations: .seeded(1), logger: logger).engine
             cachedSeconds = (clock.now - start).seconds
+            store = try Store(path: databasePath, logger: logger)
         } catch {
             report(error)
             throw ExitCode(2)
         }
+        defer {
+            try? store.close()
+            if benchDB == nil { try? FileManager.default.removeItem(atPath: temporary) }
+        }
 
-        var texts: [String] = []
+        let source: RequestSource
         do throws(FrontdeskError) {
-            if let messages {
-                guard let data = FileManager.default.contents(atPath: messages) else { throw FrontdeskError(.io, "\(messages): cannot read the file") }
-                texts = try LabeledData.parseTexts(data, path: messages)
+            if let requests {
+                source = try RequestSource(file: requests)
             } else {
-                for file in try TranscriptFiles.find(transcripts) {
-                    texts += try Transcript.read(path: file).turns.map(\.customer)
+                source = RequestSource(bot: engine.bot)
+            }
+        } catch {
+            report(error)
+            throw ExitCode(2)
+        }
+        if let writeRequests {
+            guard FileManager.default.createFile(atPath: writeRequests, contents: nil), let handle = FileHandle(forWritingAtPath: writeRequests) else {
+                printError("error: \(writeRequests): cannot write the file")
+                throw ExitCode(2)
+            }
+            var batch = ""
+            for index in 0..<count {
+                batch += source.request(index, conversations: conversations) + "\n"
+                if batch.utf8.count > 1 << 20 {
+                    handle.write(Data(batch.utf8))
+                    batch = ""
                 }
             }
-        } catch {
-            report(error)
-            throw ExitCode(2)
-        }
-        guard !texts.isEmpty else {
-            printError("error: no messages to replay")
-            throw ExitCode(2)
+            handle.write(Data(batch.utf8))
+            try? handle.close()
+            output("wrote \(count) requests over \(conversations) conversations to \(writeRequests)")
+            return
         }
 
-        var samples: [Double] = []
-        samples.reserveCapacity(texts.count * rounds)
-        for _ in 0..<rounds {
-            for text in texts {
-                var conversation = engine.startConversation(id: "bench")
-                conversation.turn = 1  // not the first turn: measure the answer, not the disclosure
-                let start = clock.now
-                _ = engine.respond(to: UserMessage(text: text), in: &conversation)
-                samples.append((clock.now - start).seconds * 1000)
+        let service = Conversations(engine: engine, store: store, logger: logger)
+        let adapter = JSONLinesAdapter(conversations: service, logger: logger)
+        var histogram = LatencyHistogram()
+        var residentSamples: [(messages: Int, megabytes: Double)] = []
+        let checkpoints = Set((1...10).map { count * $0 / 10 } + [100_000, 1_000_000].filter { $0 < count })
+        var handedOff: Set<String> = []
+        var errors = 0
+        var line = 0
+        let started = clock.now
+        for index in 0..<count {
+            let request = source.request(index, conversations: conversations)
+            line += 1
+            let start = clock.now
+            let out = adapter.handle(Array(request.utf8), line: line)
+            histogram.add((clock.now - start).seconds * 1000)
+            if let reply = out?.line, reply.hasPrefix("{\"code\"") { errors += 1 }
+            // An agent hands a conversation back (not timed) so it does not stay silent.
+            if let id = source.conversation(index, conversations: conversations), (try? service.conversation(id))?.state == .handedOff {
+                handedOff.insert(id)
             }
+            if !handedOff.isEmpty {
+                for id in handedOff {
+                    line += 1
+                    _ = adapter.handle(Array("{\"type\":\"handback\",\"conversation\":\(JSONValue.string(id).serialized)}".utf8), line: line)
+                }
+                handedOff.removeAll()
+            }
+            if checkpoints.contains(index + 1) { residentSamples.append((index + 1, Memory.residentMegabytes())) }
         }
-        samples.sort()
-        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
-        let mean = samples.reduce(0, +) / Double(samples.count)
+        let elapsed = (clock.now - started).seconds
+        let perSecond = Double(count) / elapsed
+        let peak = Memory.peakMegabytes()
         if json {
-            let object: [String: Any] = [
-                "turns": samples.count, "ms_per_turn_mean": mean, "ms_per_turn_p50": percentile(0.5),
-                "ms_per_turn_p95": percentile(0.95), "ms_per_turn_p99": percentile(0.99), "ms_per_turn_max": samples.last!,
-                "load_seconds_training": trainSeconds, "load_seconds_cached": cachedSeconds,
+            let object: JSONValue = [
+                "messages": .int(count), "conversations": .int(conversations), "errors": .int(errors),
+                "messages_per_second": .rounded(perSecond, digits: 0),
+                "ms_p50": .rounded(histogram.percentile(0.5), digits: 3), "ms_p95": .rounded(histogram.percentile(0.95), digits: 3),
+                "ms_p99": .rounded(histogram.percentile(0.99), digits: 3), "ms_max": .rounded(histogram.maximum, digits: 3),
+                "peak_rss_mb": .rounded(peak, digits: 1),
+                "rss_mb": .array(residentSamples.map { ["messages": .int($0.messages), "rss_mb": .rounded($0.megabytes, digits: 1)] }),
+                "load_seconds_training": .rounded(trainSeconds, digits: 3), "load_seconds_cached": .rounded(cachedSeconds, digits: 3),
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            output(String(decoding: data, as: UTF8.self))
+            output(object.serialized)
         } else {
             output("bot: \(engine.bot.name), \(engine.bot.intents.count) intents, \(engine.bot.languages.map(\.rawValue).joined(separator: ", "))")
             output("load: \(String(format: "%.2f", trainSeconds)) s with training, \(String(format: "%.3f", cachedSeconds)) s from the model cache")
-            output("turns: \(samples.count) (\(texts.count) messages × \(rounds) rounds)")
-            output(String(format: "ms per turn: mean %.3f, p50 %.3f, p95 %.3f, p99 %.3f, max %.3f",
-                          mean, percentile(0.5), percentile(0.95), percentile(0.99), samples.last!))
+            output("store: \(databasePath) (SQLite on disk, WAL)\(benchDB == nil ? ", removed afterwards" : "")")
+            output("messages: \(count) over \(conversations) conversations, \(source.description); \(errors) error line(s)")
+            output(String(format: "throughput: %.0f messages/s (%.1f s)", perSecond, elapsed))
+            output(String(format: "latency ms: p50 %.3f, p95 %.3f, p99 %.3f, max %.3f", histogram.percentile(0.5), histogram.percentile(0.95),
+                          histogram.percentile(0.99), histogram.maximum))
+            let resident = residentSamples.map { "\($0.messages): \(String(format: "%.0f", $0.megabytes))" }.joined(separator: ", ")
+            output(String(format: "memory: peak %.0f MB; resident MB after n messages: ", peak) + resident)
         }
+    }
+}
+
+/// Where the bench's requests come from: the bot's examples, or a file.
+struct RequestSource {
+    private let lines: [String]
+    private let texts: [String]
+    let description: String
+    /// 2026-03-02 10:00 UTC, a Monday within the example bot's support hours.
+    static let start = Date(timeIntervalSince1970: 1_772_445_600)
+
+    init(bot: Bot) {
+        var texts: [String] = []
+        for language in bot.languages {
+            for intent in bot.intents { texts += (intent.examples[language] ?? []).map(\.text) }
+        }
+        self.texts = texts
+        self.lines = []
+        description = "generated from the bot's \(texts.count) examples"
+    }
+
+    init(file: String) throws(FrontdeskError) {
+        guard let data = FileManager.default.contents(atPath: file) else { throw FrontdeskError(.io, "\(file): cannot read the file") }
+        var lines: [String] = []
+        var texts: [String] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            guard case .object(let object)? = try? JSONParser.parse(Array(line.utf8)) else {
+                throw FrontdeskError(.invalidData, "\(file):\(index + 1): not a JSON object")
+            }
+            if object["type"] != nil {
+                lines.append(String(line))
+            } else if let text = object["text"]?.stringValue {
+                texts.append(text)
+            } else {
+                throw FrontdeskError(.invalidData, "\(file):\(index + 1): expected a protocol request (with \"type\") or a \"text\"")
+            }
+        }
+        guard !lines.isEmpty || !texts.isEmpty else { throw FrontdeskError(.invalidData, "\(file): no requests") }
+        guard lines.isEmpty || texts.isEmpty else { throw FrontdeskError(.invalidData, "\(file): mixes requests and {\"text\"} lines") }
+        self.lines = lines
+        self.texts = texts
+        description = "from \(file)"
+    }
+
+    /// The request line for message `index`: conversation `index % conversations`, 100 ms after
+    /// the previous message.
+    func request(_ index: Int, conversations: Int) -> String {
+        if !lines.isEmpty { return lines[index % lines.count] }
+        // A stride coprime with the count walks through every example in a mixed order.
+        let text = texts[(index &* 7919) % texts.count]
+        let conversation = index % conversations
+        let time = Rendering.timestamp(Self.start.addingTimeInterval(Double(index) / 10))
+        return JSONValue.object(JSONObject([
+            (key: "type", value: "message"), (key: "id", value: .string("b\(index)")), (key: "conversation", value: .string("bench-\(conversation)")),
+            (key: "user", value: .string("user-\(conversation)")), (key: "text", value: .string(text)), (key: "timestamp", value: .string(time)),
+        ])).serialized
+    }
+
+    /// The conversation of message `index`.
+    func conversation(_ index: Int, conversations: Int) -> String? {
+        if !lines.isEmpty { return (try? JSONParser.parse(Array(lines[index % lines.count].utf8)))?["conversation"]?.stringValue }
+        return "bench-\(index % conversations)"
+    }
+}
+
+/// Latencies in fixed buckets (1 µs up to 100 ms, then one overflow bucket): constant memory
+/// however many messages are measured.
+struct LatencyHistogram {
+    private var buckets = [UInt32](repeating: 0, count: 100_001)
+    private var total = 0
+    private(set) var maximum = 0.0
+
+    mutating func add(_ milliseconds: Double) {
+        buckets[min(buckets.count - 1, Int(milliseconds * 1000))] += 1
+        total += 1
+        maximum = max(maximum, milliseconds)
+    }
+
+    func percentile(_ p: Double) -> Double {
+        guard total > 0 else { return 0 }
+        let rank = Int((Double(total) * p).rounded(.up))
+        var seen = 0
+        for (index, count) in buckets.enumerated() {
+            seen += Int(count)
+            if seen >= rank { return index == buckets.count - 1 ? maximum : Double(index + 1) / 1000 }
+        }
+        return maximum
+    }
+}
+
+enum Memory {
+    /// The resident set size now, from /proc/self/statm.
+    static func residentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+
+    /// The peak resident set size so far.
+    static func peakMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
     }
 }

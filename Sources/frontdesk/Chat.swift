@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FrontdeskAdapter
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
@@ -33,6 +34,9 @@ struct Chat: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The line-history file (default: 'history' next to the database).", valueName: "file"))
     var history: String?
 
+    @Option(name: .long, help: ArgumentHelp("Resume this conversation from the database (or start one with this id); default: a new one.", valueName: "id"))
+    var conversation: String?
+
     func run() throws {
         options.logging.bootstrap()
         let logger = Logger(label: "frontdesk.chat")
@@ -49,9 +53,16 @@ struct Chat: ParsableCommand {
         let interactive = isatty(STDIN_FILENO) == 1
         for warning in loaded.warnings { printError(warning.rendered) }
 
-        let session = ChatSession(
-            engine: loaded.engine, store: store, botDirectory: options.bot, transcriptsDirectory: transcripts,
-            variations: variations, style: Style.forStandardOutput(), interactive: interactive, userName: userName, logger: logger)
+        let session: ChatSession
+        do {
+            session = try ChatSession(
+                engine: loaded.engine, store: store, botDirectory: options.bot, transcriptsDirectory: transcripts,
+                variations: variations, style: Style.forStandardOutput(), interactive: interactive, userName: userName,
+                conversationID: conversation, logger: logger)
+        } catch {
+            report(error)
+            throw ExitCode(2)
+        }
         if let lang {
             guard session.setLanguage(lang) else { throw ExitCode(2) }
         }
@@ -74,13 +85,14 @@ extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
 
-/// The state of one REPL session: the engine (replaced by /reload), the conversation and
-/// the toggles. Prints to stdout; errors to stderr.
+/// The state of one REPL session: the engine (replaced by /reload), the conversation (kept in
+/// the database after every turn, like the JSON-lines adapter's) and the toggles. Prints to
+/// stdout; errors to stderr.
 final class ChatSession {
     private(set) var engine: Engine
     private var conversation: Conversation
+    private let conversations: Conversations
     private var debug = false
-    private var conversationCount = 1
     /// The conversation so far, for /save.
     private var recorder: TranscriptRecorder
     private let store: Store
@@ -93,7 +105,7 @@ final class ChatSession {
     private let logger: Logger
 
     init(engine: Engine, store: Store, botDirectory: String, transcriptsDirectory: String, variations: VariationChooser,
-         style: Style, interactive: Bool, userName: String?, logger: Logger) {
+         style: Style, interactive: Bool, userName: String?, conversationID: String?, logger: Logger) throws(FrontdeskError) {
         self.engine = engine
         self.store = store
         self.botDirectory = botDirectory
@@ -103,8 +115,23 @@ final class ChatSession {
         self.interactive = interactive
         self.userName = userName
         self.logger = logger
-        conversation = engine.startConversation(id: "repl-1", userName: userName)
+        conversations = Conversations(engine: engine, store: store, logger: logger)
+        conversations.variations = { _ in variations }
+        let id = conversationID ?? Self.newConversationID()
+        resumed = try store.conversation(id)
+        conversation = try conversations.conversation(id)
+        if let userName { conversation.userName = userName }
         recorder = TranscriptRecorder(language: nil)
+    }
+
+    /// The stored conversation this session resumed, if any.
+    private let resumed: ConversationRecord?
+
+    /// `repl-20261129-061502-3f9a`: when it started, and a random part.
+    static func newConversationID() -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        let stamp = String(format: "%04d%02d%02d-%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        return "repl-\(stamp)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
     }
 
     struct Command {
@@ -116,7 +143,7 @@ final class ChatSession {
     static let commands: [Command] = [
         Command(name: "/help", arguments: "", help: "this list"),
         Command(name: "/debug", arguments: "", help: "toggle the debug view: top intents with confidences, language, time per turn"),
-        Command(name: "/reset", arguments: "", help: "start a new conversation"),
+        Command(name: "/reset", arguments: "", help: "start a new conversation (this one stays in the database)"),
         Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question, or the hand-off"),
         Command(name: "/handback", arguments: "", help: "act as the human agent handing the conversation back to the bot"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
@@ -131,6 +158,11 @@ final class ChatSession {
     func printBanner() {
         let bot = engine.bot
         output(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · /help for commands"))
+        if let resumed, resumed.messages > 0 {
+            output(style.dim("resuming conversation \(conversation.id): \(resumed.messages) message(s) so far; /state shows where it stands"))
+        } else {
+            output(style.dim("conversation \(conversation.id) (resume it later with --conversation \(conversation.id))"))
+        }
     }
 
     /// Lines longer than this (in UTF-8 bytes) are not answered.
@@ -153,7 +185,18 @@ final class ChatSession {
         }
         let start = ContinuousClock.now
         let now = Date()
-        let turn = engine.respond(to: UserMessage(text: line, timestamp: now), in: &conversation)
+        let turn: Turn
+        do {
+            let pending = try conversations.respond(to: UserMessage(text: line, timestamp: now), conversation: conversation.id,
+                                                    user: userName, userName: userName)
+            try conversations.commit(pending)
+            conversation = pending.conversation
+            turn = pending.turn
+        } catch {
+            report(error)
+            printError("the message was not answered; the conversation is unchanged")
+            return true
+        }
         let elapsed = ContinuousClock.now - start
         recorder.record(customer: line, turn: turn, at: now)
         printReplies(turn)
@@ -264,6 +307,8 @@ final class ChatSession {
                 if case .awaitingChoice(let options) = conversation.state, options.contains(where: { engine.bot.intent(named: $0) == nil }) {
                     conversation.state = .idle
                 }
+                conversations.replace(engine: engine)
+                persist()
                 let retrained = loaded.trained.isEmpty ? "no retraining needed" : "retrained \(loaded.trained.map(\.rawValue).joined(separator: ", "))"
                 output(style.dim("reloaded \(engine.bot.name): \(engine.bot.intents.count) intents, \(retrained)"))
             } catch {
@@ -279,11 +324,17 @@ final class ChatSession {
         case "/state":
             printState()
         case "/handback":
-            if let turn = engine.handBack(&conversation) {
-                recorder.recordHandBack(turn)
-                printReplies(turn)
-            } else {
-                printError("the conversation is not with a human")
+            do {
+                if let pending = try conversations.handBack(conversation: conversation.id) {
+                    try conversations.commit(pending)
+                    conversation = pending.conversation
+                    recorder.recordHandBack(pending.turn)
+                    printReplies(pending.turn)
+                } else {
+                    printError("the conversation is not with a human")
+                }
+            } catch {
+                report(error)
             }
         case "/save":
             save(argument)
@@ -298,9 +349,18 @@ final class ChatSession {
     }
 
     private func startConversation(language: LanguageCode?) {
-        conversationCount += 1
-        conversation = engine.startConversation(id: "repl-\(conversationCount)", language: language, userName: userName)
+        conversation = engine.startConversation(id: Self.newConversationID(), language: language, userName: userName)
         recorder = TranscriptRecorder(language: conversation.languageIsFixed ? conversation.language : nil)
+        if language != nil || userName != nil { persist() }
+    }
+
+    /// Stores the conversation after a change made outside a turn (/lang, /load, /reload).
+    private func persist() {
+        do {
+            try conversations.save(conversation)
+        } catch {
+            report(error)
+        }
     }
 
     /// `/save NAME`: the conversation so far as a transcript whose expectations are the
@@ -350,6 +410,9 @@ final class ChatSession {
         }
         variations = .seeded(transcript.seed)
         engine.variations = variations
+        conversations.replace(engine: engine)
+        let chooser = variations
+        conversations.variations = { _ in chooser }
         startConversation(language: transcript.language.flatMap { engine.bot.languages.contains($0) ? $0 : nil })
         conversation.userName = transcript.user ?? userName
         output(style.dim("replaying \(path): \(transcript.title)"))
@@ -373,6 +436,7 @@ final class ChatSession {
                 }
             }
         }
+        persist()
         let turns = transcript.turns.count
         output(style.dim(diverging == 0 ? "all \(turns) turns as expected; the conversation goes on from here"
                                         : "\(diverging) of \(turns) turns diverge; the conversation goes on from here"))
@@ -383,6 +447,7 @@ final class ChatSession {
         if code == "auto" {
             conversation.languageIsFixed = false
             recorder.recordLanguage(nil)
+            persist()
             return true
         }
         let language = LanguageCode(code)
@@ -393,6 +458,7 @@ final class ChatSession {
         conversation.language = language
         conversation.languageIsFixed = true
         recorder.recordLanguage(language)
+        persist()
         return true
     }
 }

@@ -28,6 +28,13 @@ func installStopSignals() {
     sigaction(SIGTERM, &action, nil)
     sigaction(SIGINT, &action, nil)
     signal(SIGPIPE, SIG_IGN)
+    // A child inherits its parent's blocked signals (Foundation's Process blocks most of them):
+    // unblock these two, or they would never arrive.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 struct JSONLines: ParsableCommand {
