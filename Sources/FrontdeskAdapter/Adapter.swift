@@ -31,42 +31,106 @@ public final class JSONLinesAdapter {
 
     /// Handles one item of the input; `nil` for a blank line (which is not a request).
     public func handle(_ item: LineSplitter.Item) -> Output? {
-        switch item {
-        case .tooLong(let number, let bytes):
-            return Output(line: errorLine(WireProtocol.Failure(
-                .lineTooLong, "the line is \(bytes) bytes long; the limit is \(lineLimit) bytes (--max-line-bytes); it was skipped"),
-                line: number), stop: false)
-        case .line(let bytes, let number):
-            return handle(bytes, line: number)
-        }
+        handle(batch: [item]).first
     }
 
     public func handle(_ bytes: [UInt8], line number: Int) -> Output? {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+        handle(.line(bytes: bytes, number: number))
+    }
+
+    /// Handles several items with one group commit: the turns of their messages are stored in
+    /// one transaction, and the outputs (one per request, in order) are returned only after it.
+    /// Other requests commit what is staged before they run. `shouldStop` is asked after each
+    /// item (a signal): the items after it are not handled and get no output.
+    public func handle(batch items: [LineSplitter.Item], shouldStop: () -> Bool = { false }) -> [Output] {
+        var slots: [Slot] = []
+        for item in items {
+            let slot = process(item, slots: &slots)
+            slots.append(slot)
+            if case .ready(let output?) = slot, output.stop { break }
+            if shouldStop() { break }
+        }
+        flush(&slots)
+        return slots.compactMap { slot in
+            if case .ready(let output) = slot { return output }
+            return nil
+        }
+    }
+
+    /// The output of one item, or its staged turn waiting for the group commit.
+    private enum Slot {
+        case ready(Output?)
+        case staged(line: String, id: JSONValue?, conversation: String, number: Int)
+    }
+
+    /// Commits the staged turns; their slots become their reply lines, or `storage` errors.
+    private func flush(_ slots: inout [Slot]) {
+        guard conversations.stagedCount > 0 else { return }
+        var failure: FrontdeskError?
+        do {
+            try conversations.commitStaged()
+        } catch {
+            logger.error("storage failed", metadata: ["error": "\(error.message)"])
+            failure = error
+        }
+        for index in slots.indices {
+            guard case .staged(let line, let id, let conversation, let number) = slots[index] else { continue }
+            if let failure {
+                slots[index] = .ready(Output(line: errorLine(WireProtocol.Failure(
+                    .storage, "the conversation could not be stored, nothing was changed: \(failure.message)",
+                    inReplyTo: id, conversation: conversation), line: number), stop: false))
+            } else {
+                slots[index] = .ready(Output(line: line, stop: false))
+            }
+        }
+    }
+
+    private func process(_ item: LineSplitter.Item, slots: inout [Slot]) -> Slot {
+        let bytes: [UInt8]
+        let number: Int
+        switch item {
+        case .tooLong(let line, let length):
+            return .ready(Output(line: errorLine(WireProtocol.Failure(
+                .lineTooLong, "the line is \(length) bytes long; the limit is \(lineLimit) bytes (--max-line-bytes); it was skipped"),
+                line: line), stop: false))
+        case .line(let content, let line):
+            bytes = content
+            number = line
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .ready(nil) }
         if let offset = WireProtocol.firstInvalidUTF8(bytes) {
-            return Output(line: errorLine(WireProtocol.Failure(
+            return .ready(Output(line: errorLine(WireProtocol.Failure(
                 .invalidUTF8, "the line is not valid UTF-8 (byte \(offset + 1) is \(JSONParser.hex(bytes[offset])))"),
-                line: number), stop: false)
+                line: number), stop: false))
         }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            return Output(line: errorLine(WireProtocol.Failure(.invalidJSON, "invalid JSON at column \(error.column): \(error.message)"),
-                                          line: number), stop: false)
+            return .ready(Output(line: errorLine(WireProtocol.Failure(.invalidJSON, "invalid JSON at column \(error.column): \(error.message)"),
+                                                 line: number), stop: false))
         }
         do {
             let request = try WireProtocol.request(from: value)
-            return try serve(request)
+            if case .message(let message) = request {
+                return try answer(message, number: number)
+            }
+            flush(&slots)  // control requests see every earlier turn stored
+            return .ready(try serve(request))
         } catch {
-            return Output(line: errorLine(error, line: number), stop: false)
+            return .ready(Output(line: errorLine(error, line: number), stop: false))
         }
     }
 
     private func serve(_ request: WireProtocol.Request) throws(WireProtocol.Failure) -> Output {
         switch request {
         case .message(let message):
-            return Output(line: try answer(message), stop: false)
+            // (Messages are answered by `process`, with a group commit.)
+            let slot = try answer(message, number: 0)
+            var slots = [slot]
+            flush(&slots)
+            guard case .ready(let output?) = slots[0] else { return Output(line: "", stop: false) }
+            return output
         case .reset(let control), .end(let control):
             let isReset = if case .reset = request { true } else { false }
             try storing(control.id, control.conversation) { () throws(FrontdeskError) in
@@ -116,7 +180,7 @@ public final class JSONLinesAdapter {
         }
     }
 
-    private func answer(_ request: WireProtocol.Request.Message) throws(WireProtocol.Failure) -> String {
+    private func answer(_ request: WireProtocol.Request.Message, number: Int) throws(WireProtocol.Failure) -> Slot {
         let message = UserMessage(text: request.text, payload: request.payload, language: request.locale, timestamp: request.timestamp)
         let requestID = WireProtocol.storedID(request.id)
         if let requestID {
@@ -130,7 +194,7 @@ public final class JSONLinesAdapter {
                 object.members.append((key: "in_reply_to", value: request.id ?? .null))
                 if let metadata = request.metadata { object.members.append((key: "metadata", value: metadata)) }
                 object.members.sort { $0.key < $1.key }
-                return JSONValue.object(object).serialized
+                return .ready(Output(line: JSONValue.object(object).serialized, stop: false))
             }
         }
         let pending = try storing(request.id, request.conversation) { () throws(FrontdeskError) in
@@ -138,8 +202,8 @@ public final class JSONLinesAdapter {
                                       requestID: requestID)
         }
         let line = reply(pending, request: request).serialized
-        try storing(request.id, request.conversation) { () throws(FrontdeskError) in try conversations.commit(pending, line: line) }
-        return line
+        conversations.stage(pending, line: line)
+        return .staged(line: line, id: request.id, conversation: request.conversation, number: number)
     }
 
     func reply(_ pending: Conversations.PendingTurn, request: WireProtocol.Request.Message) -> JSONValue {

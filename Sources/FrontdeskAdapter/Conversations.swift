@@ -11,7 +11,10 @@ import Logging
 /// its log when it is not in memory, so a restart continues every conversation where it was.
 ///
 /// A turn is made in two steps, so that callers can write their reply only once it is
-/// committed: `respond` computes it, `commit` stores it. Used from one thread at a time.
+/// committed: `respond` computes it, `commit` stores it. Several turns can be staged and
+/// committed in one transaction (`stage`, then `commitStaged`: a group commit); a staged turn
+/// is seen by the next `respond` of its conversation but is in no cache until committed.
+/// Used from one thread at a time.
 public final class Conversations {
     public private(set) var engine: Engine
     public let store: Store
@@ -23,13 +26,16 @@ public final class Conversations {
     /// back from the store when they write again.
     public let cacheCapacity: Int
     private var cache: [String: (conversation: Conversation, used: UInt64)] = [:]
+    /// Turns staged for the next group commit, and the conversations as they leave them.
+    private var staged: [(pending: PendingTurn, line: String?)] = []
+    private var overlay: [String: Conversation] = [:]
     private var tick: UInt64 = 0
     private let logger: Logger
 
     /// The version of the stored state snapshot.
     public static let stateVersion = 1
 
-    public init(engine: Engine, store: Store, seed: UInt64 = 1, cacheCapacity: Int = 2048,
+    public init(engine: Engine, store: Store, seed: UInt64 = 1, cacheCapacity: Int = 10_000,
                 logger: Logger = Logger(label: "frontdesk.conversations")) {
         self.engine = engine
         self.store = store
@@ -48,6 +54,7 @@ public final class Conversations {
 
     /// The conversation's current state: from memory, else rebuilt from the store, else new.
     public func conversation(_ id: String) throws(FrontdeskError) -> Conversation {
+        if let staged = overlay[id] { return staged }
         if let entry = cache[id] {
             touch(id, entry.conversation)
             return entry.conversation
@@ -154,6 +161,7 @@ public final class Conversations {
 
     /// A human agent hands the conversation back; `nil` when it was not with a human.
     public func handBack(conversation id: String, requestID: String? = nil, at date: Date? = nil) throws(FrontdeskError) -> PendingTurn? {
+        try commitStaged()
         var conversation = try self.conversation(id)
         var engine = self.engine
         engine.variations = variations(id)
@@ -167,22 +175,48 @@ public final class Conversations {
     /// Stores a turn: its events, the reply (with `line`, the exact line sent, if any) and
     /// the state, in one transaction. Only then does the conversation change in memory.
     public func commit(_ pending: PendingTurn, line: String? = nil) throws(FrontdeskError) {
-        var reply: [String: JSONValue] = ["messages": Rendering.messages(pending.turn.messages)]
-        if let line { reply["line"] = .string(line) }
-        if let digest = pending.digest { reply["digest"] = .string(digest) }
-        var events = pending.events
-        events.append(LoggedEvent(conversation: pending.conversationID, requestID: pending.requestID, at: pending.at, kind: "reply",
-                                  data: JSONValue.object(JSONObject(sorted: reply)).serialized))
-        events.append(try stateEvent(pending.conversation, requestID: pending.requestID, at: pending.at))
-        try store.append(events, conversation: pending.conversationID, user: pending.user, status: Self.status(pending.conversation),
-                         countsMessage: pending.isMessage, at: pending.at)
-        touch(pending.conversationID, pending.conversation)
+        stage(pending, line: line)
+        try commitStaged()
+    }
+
+    /// Adds a turn to the next group commit.
+    public func stage(_ pending: PendingTurn, line: String? = nil) {
+        staged.append((pending, line))
+        overlay[pending.conversationID] = pending.conversation
+    }
+
+    /// How many turns wait for `commitStaged`.
+    public var stagedCount: Int { staged.count }
+
+    /// Stores every staged turn (its events, the reply with `line`, the exact line sent, and the
+    /// state) in one transaction. Only then do the conversations change in memory; if it fails,
+    /// nothing is stored and the staged turns are dropped.
+    public func commitStaged() throws(FrontdeskError) {
+        guard !staged.isEmpty else { return }
+        let turns = staged
+        staged.removeAll(keepingCapacity: true)
+        overlay.removeAll(keepingCapacity: true)
+        let appended = turns.map { pending, line in
+            // The messages are in the line when there is one (a JSON-lines reply); else on their own.
+            var reply: [String: JSONValue] = [:]
+            if let line { reply["line"] = .string(line) } else { reply["messages"] = Rendering.messages(pending.turn.messages) }
+            if let digest = pending.digest { reply["digest"] = .string(digest) }
+            var events = pending.events
+            events.append(LoggedEvent(conversation: pending.conversationID, requestID: pending.requestID, at: pending.at, kind: "reply",
+                                      data: JSONValue.object(JSONObject(sorted: reply)).serialized))
+            events.append(stateEvent(pending.conversation, requestID: pending.requestID, at: pending.at))
+            return Store.Appended(events, conversation: pending.conversationID, user: pending.user, status: Self.status(pending.conversation),
+                                  countsMessage: pending.isMessage, at: pending.at)
+        }
+        try store.append(appended)
+        for (pending, _) in turns { touch(pending.conversationID, pending.conversation) }
     }
 
     /// Stores a changed conversation (a language fixed in the REPL, a replayed transcript).
     public func save(_ conversation: Conversation, at date: Date? = nil) throws(FrontdeskError) {
+        try commitStaged()
         let at = date ?? engine.clock()
-        try store.append([try stateEvent(conversation, requestID: nil, at: at)], conversation: conversation.id, user: nil,
+        try store.append([stateEvent(conversation, requestID: nil, at: at)], conversation: conversation.id, user: nil,
                          status: Self.status(conversation), countsMessage: false, at: at)
         touch(conversation.id, conversation)
     }
@@ -198,6 +232,7 @@ public final class Conversations {
     }
 
     private func close(_ id: String, kind: String, status: String, requestID: String?, at date: Date?) throws(FrontdeskError) {
+        try commitStaged()
         let at = date ?? engine.clock()
         try store.append([LoggedEvent(conversation: id, requestID: requestID, at: at, kind: kind, data: "{}")],
                          conversation: id, user: nil, status: status, countsMessage: false, at: at)
@@ -207,6 +242,10 @@ public final class Conversations {
     /// The line sent for a request already answered with the same message, if there is one:
     /// a bridge that re-sends after a crash gets the same reply instead of a second turn.
     public func previousReply(conversation id: String, requestID: String, message: UserMessage) throws(FrontdeskError) -> String? {
+        let digest = Self.digest(message)
+        if let turn = staged.last(where: { $0.pending.conversationID == id && $0.pending.requestID == requestID }) {
+            return turn.pending.digest == digest ? turn.line : nil
+        }
         guard let event = try store.reply(conversation: id, requestID: requestID, sinceReset: true),
               case .object(let data)? = try? JSONParser.parse(Array(event.data.utf8)),
               data["digest"]?.stringValue == Self.digest(message) else { return nil }
@@ -227,7 +266,7 @@ public final class Conversations {
         let conversation: Conversation
     }
 
-    private func stateEvent(_ conversation: Conversation, requestID: String?, at: Date) throws(FrontdeskError) -> LoggedEvent {
+    private func stateEvent(_ conversation: Conversation, requestID: String?, at: Date) -> LoggedEvent {
         LoggedEvent(conversation: conversation.id, requestID: requestID, at: at, kind: "state", data: Self.snapshot(conversation))
     }
 

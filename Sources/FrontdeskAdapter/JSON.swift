@@ -142,40 +142,42 @@ extension JSONValue {
 
     static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var utf8 = text.utf8.makeIterator()
-        var pending: [UInt8] = []  // a possible U+2028/U+2029 (E2 80 A8/A9) being read
-        while let byte = utf8.next() {
-            if !pending.isEmpty {
-                pending.append(byte)
-                if pending.count == 2, byte != 0x80 {
-                    output += pending
-                    pending.removeAll()
-                } else if pending.count == 3 {
-                    if byte == 0xA8 || byte == 0xA9 {
-                        output += "\\u202".utf8
-                        output.append(byte == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
-                    } else {
-                        output += pending
-                    }
-                    pending.removeAll()
+        var text = text
+        text.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied at once.
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let escape: StaticString?
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    // U+2028 and U+2029 break naive line splitting in JavaScript.
+                    escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                case 0..<0x20, 0x7F: escape = nil
+                default:
+                    index += 1
+                    continue
                 }
-                continue
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                if let escape {
+                    output.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                    index += byte == 0xE2 ? 3 : 1
+                } else {
+                    output += "\\u00".utf8
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
+                    index += 1
+                }
+                runStart = index
             }
-            switch byte {
-            case UInt8(ascii: "\""): output += "\\\"".utf8
-            case UInt8(ascii: "\\"): output += "\\\\".utf8
-            case UInt8(ascii: "\n"): output += "\\n".utf8
-            case UInt8(ascii: "\r"): output += "\\r".utf8
-            case UInt8(ascii: "\t"): output += "\\t".utf8
-            case 0xE2: pending.append(byte)  // line separators break naive line splitting in JavaScript
-            case 0..<0x20, 0x7F:
-                output += "\\u00".utf8
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0xF)])
-            default: output.append(byte)
-            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        output += pending
         output.append(UInt8(ascii: "\""))
     }
 }

@@ -40,23 +40,53 @@ extension Store {
     /// The kinds of event that carry (or clear) a conversation's whole state.
     public static let stateKinds = ["state", "reset", "ended"]
 
+    /// One conversation's events of one turn, with what its row should say.
+    public struct Appended: Sendable {
+        public let events: [LoggedEvent]
+        public let conversation: String
+        public let user: String?
+        /// `open`, `handed_off` or `ended`.
+        public let status: String
+        /// Whether the turn answers a customer message (counted in the row).
+        public let countsMessage: Bool
+        public let at: Date
+
+        public init(_ events: [LoggedEvent], conversation: String, user: String?, status: String, countsMessage: Bool, at: Date) {
+            self.events = events
+            self.conversation = conversation
+            self.user = user
+            self.status = status
+            self.countsMessage = countsMessage
+            self.at = at
+        }
+    }
+
     /// Appends a turn's events to a conversation's log in one transaction, creating or updating
     /// its row. When this returns, the events are committed.
     public func append(_ events: [LoggedEvent], conversation: String, user: String?, status: String,
                        countsMessage: Bool, at date: Date) throws(FrontdeskError) {
+        try append([Appended(events, conversation: conversation, user: user, status: status, countsMessage: countsMessage, at: date)])
+    }
+
+    /// Appends several turns in one transaction (a group commit): all or none are stored.
+    public func append(_ turns: [Appended]) throws(FrontdeskError) {
+        guard !turns.isEmpty else { return }
         do {
             try checkOpen()
             try database.write { db in
-                let time = date.timeIntervalSince1970
-                try db.cachedStatement(sql: """
+                let upsert = try db.cachedStatement(sql: """
                     INSERT INTO conversations (id, user, created_at, updated_at, messages, status) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET user = coalesce(excluded.user, user), updated_at = excluded.updated_at,
                     messages = messages + excluded.messages, status = excluded.status
-                    """).execute(arguments: [conversation, user, time, time, countsMessage ? 1 : 0, status])
+                    """)
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO conversation_events (conversation, request_id, at, kind, data) VALUES (?, ?, ?, ?, ?)")
-                for event in events {
-                    try insert.execute(arguments: [event.conversation, event.requestID, event.at.timeIntervalSince1970, event.kind, event.data])
+                for turn in turns {
+                    let time = turn.at.timeIntervalSince1970
+                    try upsert.execute(arguments: [turn.conversation, turn.user, time, time, turn.countsMessage ? 1 : 0, turn.status])
+                    for event in turn.events {
+                        try insert.execute(arguments: [event.conversation, event.requestID, event.at.timeIntervalSince1970, event.kind, event.data])
+                    }
                 }
             }
         } catch {

@@ -37,12 +37,16 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The SQLite file to store conversations in (default: a new temporary file, removed afterwards).", valueName: "file"))
     var benchDB: String?
 
+    @Option(name: .long, help: ArgumentHelp("Requests answered with one commit, as `jsonl` does for requests that arrive together (1: a commit per message).", valueName: "n"))
+    var batch: Int = 1
+
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
     func validate() throws {
         guard (1...100_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 100000000") }
         guard (1...10_000_000).contains(conversations) else { throw ValidationError("--conversations must be between 1 and 10000000") }
+        guard (1...1024).contains(batch) else { throw ValidationError("--batch must be between 1 and 1024") }
     }
 
     func run() throws {
@@ -114,32 +118,43 @@ struct Bench: ParsableCommand {
         var errors = 0
         var line = 0
         let started = clock.now
-        for index in 0..<count {
-            let request = source.request(index, conversations: conversations)
-            line += 1
+        var index = 0
+        while index < count {
+            let size = min(batch, count - index)
+            var items: [LineSplitter.Item] = []
+            for offset in 0..<size {
+                line += 1
+                items.append(.line(bytes: Array(source.request(index + offset, conversations: conversations).utf8), number: line))
+            }
+            // Every message of a batch waits for the batch's commit: its latency is the batch's.
             let start = clock.now
-            let out = adapter.handle(Array(request.utf8), line: line)
-            histogram.add((clock.now - start).seconds * 1000)
-            if let reply = out?.line, reply.hasPrefix("{\"code\"") { errors += 1 }
-            // An agent hands a conversation back (not timed) so it does not stay silent.
-            if let id = source.conversation(index, conversations: conversations), (try? service.conversation(id))?.state == .handedOff {
-                handedOff.insert(id)
+            let outputs = adapter.handle(batch: items)
+            let milliseconds = (clock.now - start).seconds * 1000
+            for out in outputs {
+                histogram.add(milliseconds)
+                if out.line.hasPrefix("{\"code\"") { errors += 1 }
             }
-            if !handedOff.isEmpty {
-                for id in handedOff {
-                    line += 1
-                    _ = adapter.handle(Array("{\"type\":\"handback\",\"conversation\":\(JSONValue.string(id).serialized)}".utf8), line: line)
+            for offset in 0..<size {
+                // An agent hands a conversation back (not timed) so it does not stay silent.
+                if let id = source.conversation(index + offset, conversations: conversations),
+                   (try? service.conversation(id))?.state == .handedOff {
+                    handedOff.insert(id)
                 }
-                handedOff.removeAll()
+                if checkpoints.contains(index + offset + 1) { residentSamples.append((index + offset + 1, Memory.residentMegabytes())) }
             }
-            if checkpoints.contains(index + 1) { residentSamples.append((index + 1, Memory.residentMegabytes())) }
+            for id in handedOff {
+                line += 1
+                _ = adapter.handle(Array("{\"type\":\"handback\",\"conversation\":\(JSONValue.string(id).serialized)}".utf8), line: line)
+            }
+            handedOff.removeAll()
+            index += size
         }
         let elapsed = (clock.now - started).seconds
         let perSecond = Double(count) / elapsed
         let peak = Memory.peakMegabytes()
         if json {
             let object: JSONValue = [
-                "messages": .int(count), "conversations": .int(conversations), "errors": .int(errors),
+                "messages": .int(count), "conversations": .int(conversations), "errors": .int(errors), "batch": .int(batch),
                 "messages_per_second": .rounded(perSecond, digits: 0),
                 "ms_p50": .rounded(histogram.percentile(0.5), digits: 3), "ms_p95": .rounded(histogram.percentile(0.95), digits: 3),
                 "ms_p99": .rounded(histogram.percentile(0.99), digits: 3), "ms_max": .rounded(histogram.maximum, digits: 3),
@@ -152,7 +167,7 @@ struct Bench: ParsableCommand {
             output("bot: \(engine.bot.name), \(engine.bot.intents.count) intents, \(engine.bot.languages.map(\.rawValue).joined(separator: ", "))")
             output("load: \(String(format: "%.2f", trainSeconds)) s with training, \(String(format: "%.3f", cachedSeconds)) s from the model cache")
             output("store: \(databasePath) (SQLite on disk, WAL)\(benchDB == nil ? ", removed afterwards" : "")")
-            output("messages: \(count) over \(conversations) conversations, \(source.description); \(errors) error line(s)")
+            output("messages: \(count) over \(conversations) conversations, \(source.description), \(batch == 1 ? "a commit per message" : "\(batch) per commit"); \(errors) error line(s)")
             output(String(format: "throughput: %.0f messages/s (%.1f s)", perSecond, elapsed))
             output(String(format: "latency ms: p50 %.3f, p95 %.3f, p99 %.3f, max %.3f", histogram.percentile(0.5), histogram.percentile(0.95),
                           histogram.percentile(0.99), histogram.maximum))

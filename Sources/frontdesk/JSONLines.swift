@@ -59,11 +59,15 @@ struct JSONLines: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .long, help: ArgumentHelp("How many conversations are kept in memory (others are read back from the database).", valueName: "n"))
-    var cacheSize: Int = 2048
+    var cacheSize: Int = 10_000
+
+    @Option(name: .long, help: ArgumentHelp("At most this many requests that are already waiting are answered with one database commit (1: a commit per request).", valueName: "n"))
+    var maxBatch: Int = 8
 
     func validate() throws {
         guard maxLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
         guard cacheSize >= 1 else { throw ValidationError("--cache-size must be at least 1") }
+        guard (1...1024).contains(maxBatch) else { throw ValidationError("--max-batch must be between 1 and 1024") }
     }
 
     func run() throws {
@@ -100,17 +104,24 @@ struct JSONLines: ParsableCommand {
         defer { chunk.deallocate() }
         var stopping = false
         var outputClosed = false
-        func emit(_ item: LineSplitter.Item) {
-            guard !stopping else { return }
-            if let out = adapter.handle(item) {
-                if !writeLine(out.line) {
-                    printError("error: stdout is closed; stopping")
-                    outputClosed = true
-                    stopping = true
+        var items: [LineSplitter.Item] = []
+        /// Answers the complete lines read so far, `maxBatch` at a time (a group commit each):
+        /// lines that arrive together share a commit; a lone line is committed on its own.
+        func answer() {
+            var start = 0
+            while start < items.count, !stopping {
+                let batch = Array(items[start..<min(items.count, start + maxBatch)])
+                start += batch.count
+                for out in adapter.handle(batch: batch, shouldStop: { stopRequested.load(ordering: .relaxed) }) {
+                    if !outputClosed, !writeLine(out.line) {
+                        printError("error: stdout is closed; stopping")
+                        outputClosed = true
+                    }
+                    if out.stop { stopping = true }
                 }
-                if out.stop { stopping = true }
+                if outputClosed || stopRequested.load(ordering: .relaxed) { stopping = true }
             }
-            if stopRequested.load(ordering: .relaxed) { stopping = true }
+            items.removeAll(keepingCapacity: true)
         }
         while !stopping {
             if stopRequested.load(ordering: .relaxed) { break }
@@ -124,10 +135,12 @@ struct JSONLines: ParsableCommand {
                 return 1
             }
             if count == 0 {
-                if let last = splitter.finish() { emit(last) }
+                if let last = splitter.finish() { items.append(last) }
+                answer()
                 break
             }
-            splitter.feed(UnsafeBufferPointer(rebasing: chunk[0..<count]), emit: emit)
+            splitter.feed(UnsafeBufferPointer(rebasing: chunk[0..<count])) { items.append($0) }
+            answer()
         }
         return outputClosed ? 1 : 0
     }
