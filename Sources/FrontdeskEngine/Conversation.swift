@@ -20,8 +20,10 @@ public struct Conversation: Sendable, Equatable, Codable {
     public var contexts: [OpenContext] = []
     /// Fallbacks in a row (reset by any other answer).
     public var consecutiveFallbacks = 0
-    /// The intents answered so far, for a hand-off summary.
+    /// The intents answered so far (the last 20), for a hand-off summary.
     public var intents: [IntentName] = []
+    /// How many answered intents are kept: a long conversation's state stays small.
+    static let intentLimit = 20
     /// The customer's last few messages, for a hand-off summary.
     public var recentMessages: [String] = []
     static let recentLimit = 5

@@ -101,7 +101,9 @@ public struct Engine: Sendable {
                                              now: now, fallbacks: conversation.consecutiveFallbacks)
         conversation.state = next
         conversation.consecutiveFallbacks = decision == .fallback ? conversation.consecutiveFallbacks + 1 : 0
-        if let answered = decision.answeredIntent { conversation.intents.append(answered.intent) }
+        if let answered = decision.answeredIntent {
+            conversation.intents = Array((conversation.intents + [answered.intent]).suffix(Conversation.intentLimit))
+        }
         // Contexts age by one message; an answered intent may open one.
         for index in conversation.contexts.indices { conversation.contexts[index].turnsLeft -= 1 }
         if let spec = decision.answeredIntent.flatMap({ intents[$0.intent]?.setsContext }) {

@@ -97,77 +97,52 @@ extension Store {
     /// The latest event that carries the conversation's state (`state`) or clears it (`reset`,
     /// `ended`); `nil` for a conversation never seen.
     public func latestState(conversation: String) throws(FrontdeskError) -> LoggedEvent? {
-        do {
-            try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT seq, request_id, at, kind, data FROM conversation_events
-                        WHERE conversation = ? AND kind IN ('state', 'reset', 'ended') ORDER BY seq DESC LIMIT 1
-                        """),
-                    arguments: [conversation]
-                ).map { Self.event($0, conversation: conversation) }
-            }
-        } catch {
-            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        try reading("conversation events") { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT seq, request_id, at, kind, data FROM conversation_events
+                    WHERE conversation = ? AND kind IN ('state', 'reset', 'ended') ORDER BY seq DESC LIMIT 1
+                    """),
+                arguments: [conversation]
+            ).map { Self.event($0, conversation: conversation) }
         }
     }
 
     /// The `reply` event written for a request, if there is one; with `sinceReset`, only one
     /// written after the conversation's latest `reset` or `ended`.
     public func reply(conversation: String, requestID: String, sinceReset: Bool = false) throws(FrontdeskError) -> LoggedEvent? {
-        do {
-            try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT seq, request_id, at, kind, data FROM conversation_events
-                        WHERE conversation = ? AND request_id = ? AND kind = 'reply' AND seq > ?
-                        ORDER BY seq DESC LIMIT 1
-                        """),
-                    arguments: [conversation, requestID, sinceReset ? try Self.lastReset(db, conversation) : 0]
-                ).map { Self.event($0, conversation: conversation) }
-            }
-        } catch {
-            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        try reading("conversation events") { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT seq, request_id, at, kind, data FROM conversation_events
+                    WHERE conversation = ? AND request_id = ? AND kind = 'reply' AND seq > ?
+                    ORDER BY seq DESC LIMIT 1
+                    """),
+                arguments: [conversation, requestID, sinceReset ? try Self.lastReset(db, conversation) : 0]
+            ).map { Self.event($0, conversation: conversation) }
         }
     }
 
     /// A conversation's whole log, oldest first.
     public func events(conversation: String) throws(FrontdeskError) -> [LoggedEvent] {
-        do {
-            try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT seq, request_id, at, kind, data FROM conversation_events WHERE conversation = ? ORDER BY seq
-                    """, arguments: [conversation]).map { Self.event($0, conversation: conversation) }
-            }
-        } catch {
-            throw FrontdeskError(.storage, "cannot read conversation events: \(error)")
+        try reading("conversation events") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, request_id, at, kind, data FROM conversation_events WHERE conversation = ? ORDER BY seq
+                """, arguments: [conversation]).map { Self.event($0, conversation: conversation) }
         }
     }
 
     /// A conversation's row, if it exists.
     public func conversation(_ id: String) throws(FrontdeskError) -> ConversationRecord? {
-        do {
-            try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(Self.record)
-            }
-        } catch {
-            throw FrontdeskError(.storage, "cannot read conversations: \(error)")
+        try reading("conversations") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id]).map(Self.record)
         }
     }
 
     /// The most recently active conversations, newest first.
     public func recentConversations(limit: Int) throws(FrontdeskError) -> [ConversationRecord] {
-        do {
-            try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.record)
-            }
-        } catch {
-            throw FrontdeskError(.storage, "cannot read conversations: \(error)")
+        try reading("conversations") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.record)
         }
     }
 
@@ -187,14 +162,19 @@ extension Store {
 
     /// The ratings given to the reply to `requestID`, oldest first.
     public func feedback(conversation: String, requestID: String) throws(FrontdeskError) -> [(rating: String, comment: String?)] {
+        try reading("feedback") { db in
+            try Row.fetchAll(db, sql: "SELECT rating, comment FROM feedback WHERE conversation = ? AND request_id = ? ORDER BY id",
+                             arguments: [conversation, requestID]).map { (rating: $0["rating"], comment: $0["comment"]) }
+        }
+    }
+
+    /// Runs a read on the database; any failure is a `storage` error that says what was read.
+    private func reading<T>(_ what: String, _ body: (Database) throws -> T) throws(FrontdeskError) -> T {
         do {
             try checkOpen()
-            return try database.inDatabase { db in
-                try Row.fetchAll(db, sql: "SELECT rating, comment FROM feedback WHERE conversation = ? AND request_id = ? ORDER BY id",
-                                 arguments: [conversation, requestID]).map { (rating: $0["rating"], comment: $0["comment"]) }
-            }
+            return try database.inDatabase(body)
         } catch {
-            throw FrontdeskError(.storage, "cannot read feedback: \(error)")
+            throw FrontdeskError(.storage, "cannot read \(what): \(error)")
         }
     }
 
