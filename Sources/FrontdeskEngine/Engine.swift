@@ -94,8 +94,9 @@ public struct Engine: Sendable {
         let entities = model.entities.extract(text, language: language, now: now, timeZone: bot.timeZone)
 
         // 3. Dialogue.
+        let answers = Answers.read(text)
         let reading = Reading(ranking: ranking, choice: choice, text: text, entities: entities,
-                              yesNo: Answers.yesNo(text), isCancel: Answers.isCancel(text), isQuestion: Answers.isQuestion(text))
+                              yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion)
         let stateBefore = conversation.state
         let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
                                              now: now, fallbacks: conversation.consecutiveFallbacks)

@@ -5,7 +5,10 @@ public enum Answers {
     /// `true` for yes ("yes", "sure", "that's right", "ja", "genau"), `false` for no ("no",
     /// "nope", "nein", "stimmt nicht"), `nil` otherwise. Only short messages count.
     public static func yesNo(_ text: String) -> Bool? {
-        let words = Normalizer.tokens(Normalizer.fold(text))
+        yesNo(words: Normalizer.tokens(Normalizer.fold(text)))
+    }
+
+    static func yesNo(words: [String]) -> Bool? {
         guard !words.isEmpty, words.count <= 6 else { return nil }
         if noPhraseWords.contains(where: { words.containsRun($0) }) { return false }
         if words.contains(where: noWords.contains) { return false }
@@ -19,7 +22,11 @@ public enum Answers {
     /// "stop", "cancel", "never mind", "forget it", "abbrechen", "vergiss es": a message that
     /// only asks to stop what is going on.
     public static func isCancel(_ text: String) -> Bool {
-        let words = Normalizer.tokens(Normalizer.fold(text)).filter { !fillers.contains($0) }
+        isCancel(words: Normalizer.tokens(Normalizer.fold(text)))
+    }
+
+    static func isCancel(words: [String]) -> Bool {
+        let words = words.filter { !fillers.contains($0) }
         guard !words.isEmpty, words.count <= 4 else { return false }
         let joined = words.joined(separator: " ")
         return cancelPhrases.contains(joined) || (words.count == 1 && cancelWords.contains(words[0]))
@@ -27,9 +34,19 @@ public enum Answers {
 
     /// Whether the message asks something: a question mark, or a question word first.
     public static func isQuestion(_ text: String) -> Bool {
-        if text.contains("?") { return true }
-        guard let first = Normalizer.tokens(Normalizer.fold(text)).first else { return false }
+        isQuestion(text, words: Normalizer.tokens(Normalizer.fold(text)))
+    }
+
+    static func isQuestion(_ text: String, words: [String]) -> Bool {
+        if text.unicodeScalars.contains("?") { return true }
+        guard let first = words.first else { return false }
         return questionWords.contains(first)
+    }
+
+    /// All three readings of a short answer, folding and splitting the text once.
+    public static func read(_ text: String) -> (yesNo: Bool?, isCancel: Bool, isQuestion: Bool) {
+        let words = Normalizer.tokens(Normalizer.fold(text))
+        return (yesNo(words: words), isCancel(words: words), isQuestion(text, words: words))
     }
 
     static let yesWords: Set<String> = ["yes", "yeah", "yep", "yup", "sure", "correct", "right", "exactly", "ok", "okay", "confirm", "confirmed", "absolutely", "ja", "jawohl", "jo", "genau", "richtig", "stimmt", "korrekt", "passt", "klar", "gerne", "bestaetigt"]

@@ -61,10 +61,11 @@ public struct EntityExtractor: Sendable {
         func substring(_ span: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[span])) }
 
         // Patterns.
-        let utf16Offsets = Self.scalarOffsetsByUTF16(text)
+        var utf16Offsets: [Int: Int]?  // built on the first match only
         for pattern in patterns {
             for match in pattern.regex.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)) where match.range.length > 0 {
-                guard let start = utf16Offsets[match.range.location], let end = utf16Offsets[match.range.location + match.range.length] else { continue }
+                if utf16Offsets == nil { utf16Offsets = Self.scalarOffsetsByUTF16(text) }
+                guard let utf16Offsets, let start = utf16Offsets[match.range.location], let end = utf16Offsets[match.range.location + match.range.length] else { continue }
                 let span = start..<end
                 if overlaps(span) { continue }
                 let raw = substring(span)
@@ -111,19 +112,24 @@ public struct EntityExtractor: Sendable {
     /// Whether the Levenshtein distance of `a` and `b` is at most `limit` (stops as soon as a
     /// whole row exceeds it).
     static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost limit: Int) -> Bool {
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            current[0] = i
-            var best = i
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                best = Swift.min(best, current[j])
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) <= limit }
+        // Two rows on the stack: this runs for many word pairs of every message.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (b.count + 1)) { buffer in
+            var previous = UnsafeMutableBufferPointer(rebasing: buffer[0...b.count])
+            var current = UnsafeMutableBufferPointer(rebasing: buffer[(b.count + 1)...])
+            for j in 0...b.count { previous[j] = j }
+            for i in 1...a.count {
+                current[0] = i
+                var best = i
+                for j in 1...b.count {
+                    current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                    best = Swift.min(best, current[j])
+                }
+                if best > limit { return false }
+                swap(&previous, &current)
             }
-            if best > limit { return false }
-            swap(&previous, &current)
+            return previous[b.count] <= limit
         }
-        return (a.isEmpty ? b.count : previous[b.count]) <= limit
     }
 
     struct Word {
