@@ -32,4 +32,21 @@ import Testing
         let last = lines.last ?? ""
         #expect(last == #"[facebook:1001] event: {"form": "refund", "name": "create_ticket", "values": {"order_number": "KS-1234567", "refund_reason": "The VPN never connected on my laptop"}}"#)
     }
+
+    /// Some channels deliver only the payload of a tapped button: a payload that is not
+    /// `intent:NAME` is then read as the text (here the form's "Yes").
+    @Test func aQuickReplyPayloadWithoutTextAnswersTheFormsQuestion() throws {
+        let db = CLI.temporaryDatabase()
+        try FileManager.default.createDirectory(atPath: (db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: JSONLinesTests.trainedDatabase, toPath: db)
+        let result = try JSONLinesTests.run(db: db, lines: [
+            JSONLinesTests.message("p", "I want a refund", id: "p1", minute: 0),
+            JSONLinesTests.message("p", "KS-1234567", id: "p2", minute: 1),
+            JSONLinesTests.message("p", "it broke", id: "p3", minute: 2),
+            #"{"type":"message","id":"p4","conversation":"p","user":"user-p","text":"","payload":"yes","timestamp":"2026-03-02T10:03:00Z"}"#,
+        ])
+        #expect(result.status == 0)
+        let last = result.lines.last ?? ""
+        #expect(last.contains(#""events":[{"form":"refund","name":"create_ticket","values":{"order_number":"KS-1234567","refund_reason":"it broke"}}]"#), "\(last)")
+    }
 }
