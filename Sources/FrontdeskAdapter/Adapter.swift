@@ -146,6 +146,15 @@ public final class JSONLinesAdapter {
                 try conversations.handBack(conversation: control.conversation, requestID: WireProtocol.storedID(control.id), at: control.timestamp)
             }
             guard let pending else {
+                // Sent again after it succeeded (a bridge retrying): the same ack, marked.
+                if let requestID = WireProtocol.storedID(control.id),
+                   let stored = try storing(control.id, control.conversation, { () throws(FrontdeskError) in
+                       try conversations.store.reply(conversation: control.conversation, requestID: requestID, sinceReset: true)
+                   }),
+                   case .object(let data)? = try? JSONParser.parse(Array(stored.data.utf8)), let line = data["line"]?.stringValue,
+                   case .object(let object)? = try? JSONParser.parse(Array(line.utf8)), object["request"] == "handback" {
+                    return Output(line: Self.markedDuplicate(object, id: control.id, metadata: control.metadata), stop: false)
+                }
                 throw WireProtocol.Failure(.notHandedOff, "conversation \"\(control.conversation)\" is not with a human agent",
                                            inReplyTo: control.id, conversation: control.conversation)
             }
@@ -187,14 +196,9 @@ public final class JSONLinesAdapter {
             let previous = try storing(request.id, request.conversation) { () throws(FrontdeskError) in
                 try conversations.previousReply(conversation: request.conversation, requestID: requestID, message: message)
             }
-            if let previous, case .object(var object)? = try? JSONParser.parse(Array(previous.utf8)) {
+            if let previous, case .object(let object)? = try? JSONParser.parse(Array(previous.utf8)) {
                 // Sent twice (a bridge retrying after a crash): the same reply, marked, not a second turn.
-                object.members.removeAll { ["duplicate", "metadata", "in_reply_to"].contains($0.key) }
-                object.members.append((key: "duplicate", value: true))
-                object.members.append((key: "in_reply_to", value: request.id ?? .null))
-                if let metadata = request.metadata { object.members.append((key: "metadata", value: metadata)) }
-                object.members.sort { $0.key < $1.key }
-                return .ready(Output(line: JSONValue.object(object).serialized, stop: false))
+                return .ready(Output(line: Self.markedDuplicate(object, id: request.id, metadata: request.metadata), stop: false))
             }
         }
         let pending = try storing(request.id, request.conversation) { () throws(FrontdeskError) in
@@ -204,6 +208,17 @@ public final class JSONLinesAdapter {
         let line = reply(pending, request: request).serialized
         conversations.stage(pending, line: line)
         return .staged(line: line, id: request.id, conversation: request.conversation, number: number)
+    }
+
+    /// A stored line sent again: `"duplicate": true`, this request's id and metadata.
+    static func markedDuplicate(_ stored: JSONObject, id: JSONValue?, metadata: JSONValue?) -> String {
+        var object = stored
+        object.members.removeAll { ["duplicate", "metadata", "in_reply_to"].contains($0.key) }
+        object.members.append((key: "duplicate", value: true))
+        object.members.append((key: "in_reply_to", value: id ?? .null))
+        if let metadata { object.members.append((key: "metadata", value: metadata)) }
+        object.members.sort { $0.key < $1.key }
+        return JSONValue.object(object).serialized
     }
 
     func reply(_ pending: Conversations.PendingTurn, request: WireProtocol.Request.Message) -> JSONValue {

@@ -356,6 +356,9 @@ func withoutReason(_ line: String) -> String {
         #expect(answered.texts == [Fixture.shipping])
         let again = h.send(#"{"type":"handback","id":"h2","conversation":"c1"}"#)
         #expect(again == #"{"code":"not_handed_off","conversation":"c1","in_reply_to":"h2","line":7,"message":"conversation \"c1\" is not with a human agent","type":"error","version":1}"#)
+        // The first handback sent again (a bridge retrying): its ack again, marked, with this request's metadata.
+        let retried = h.send(#"{"type":"handback","id":"h1","conversation":"c1","metadata":{"retry":1}}"#)
+        #expect(retried == #"{"conversation":"c1","duplicate":true,"in_reply_to":"h1","messages":[{"text":"\#(Fixture.handedBack)"}],"metadata":{"retry":1},"request":"handback","state":{"status":"idle"},"type":"ack","version":1}"#)
     }
 
     @Test func resetAndEndStartANewConversation() throws {
