@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue"]),
         // The only target that touches the terminal and stdin/stdout.
         .executableTarget(name: "frontdesk", dependencies: [
-            "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "CReadline",
+            "FrontdeskEngine", "FrontdeskBotFormat", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrontdeskAdapter
+import FrontdeskBotFormat
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskStore
@@ -20,7 +21,10 @@ struct Bench: ParsableCommand {
             lines are written to a file instead, to time `frontdesk jsonl < FILE` from outside.
             """)
 
-    @OptionGroup var options: BotOptions
+    @Option(name: .long, help: ArgumentHelp("The bot folder (bot.yaml and intent files).", valueName: "dir"))
+    var bot: String = "intents"
+
+    @OptionGroup var logging: LoggingOptions
 
     @Option(name: .long, help: ArgumentHelp("How many messages to send.", valueName: "n"))
     var count: Int = 20_000
@@ -34,8 +38,8 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the generated request lines to this file and stop.", valueName: "file"))
     var writeRequests: String?
 
-    @Option(name: .long, help: ArgumentHelp("The SQLite file to store conversations in (default: a new temporary file, removed afterwards).", valueName: "file"))
-    var benchDB: String?
+    @Option(name: .long, help: ArgumentHelp("The SQLite file to store the conversations in (default: a new temporary file, removed afterwards; the model is trained in memory).", valueName: "file"))
+    var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Requests answered with one commit, as `jsonl` does for requests that arrive together (1: a commit per message).", valueName: "n"))
     var batch: Int = 1
@@ -50,7 +54,8 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        options.logging.bootstrap()
+        logging.bootstrap()
+        if let writeRequests { return try writeRequestFile(writeRequests) }
         let logger = Logger(label: "frontdesk.bench")
         let clock = ContinuousClock()
 
@@ -59,15 +64,15 @@ struct Bench: ParsableCommand {
         let cachedSeconds: Double
         let engine: Engine
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-bench-\(getpid())").path
-        let databasePath = benchDB ?? "\(temporary)/bench.sqlite"
+        let databasePath = db ?? "\(temporary)/bench.sqlite"
         let store: Store
         do {
             let memory = try Store(inMemory: logger)
             var start = clock.now
-            _ = try EngineLoader.load(botDirectory: options.bot, store: memory, variations: .seeded(1), logger: logger)
+            _ = try EngineLoader.load(botDirectory: bot, store: memory, variations: .seeded(1), logger: logger)
             trainSeconds = (clock.now - start).seconds
             start = clock.now
-            engine = try EngineLoader.load(botDirectory: options.bot, store: memory, variations: .seeded(1), logger: logger).engine
+            engine = try EngineLoader.load(botDirectory: bot, store: memory, variations: .seeded(1), logger: logger).engine
             cachedSeconds = (clock.now - start).seconds
             store = try Store(path: databasePath, logger: logger)
         } catch {
@@ -76,7 +81,7 @@ struct Bench: ParsableCommand {
         }
         defer {
             try? store.close()
-            if benchDB == nil { try? FileManager.default.removeItem(atPath: temporary) }
+            if db == nil { try? FileManager.default.removeItem(atPath: temporary) }
         }
 
         let source: RequestSource
@@ -90,25 +95,6 @@ struct Bench: ParsableCommand {
             report(error)
             throw ExitCode(2)
         }
-        if let writeRequests {
-            guard FileManager.default.createFile(atPath: writeRequests, contents: nil), let handle = FileHandle(forWritingAtPath: writeRequests) else {
-                printError("error: \(writeRequests): cannot write the file")
-                throw ExitCode(2)
-            }
-            var batch = ""
-            for index in 0..<count {
-                batch += source.request(index, conversations: conversations) + "\n"
-                if batch.utf8.count > 1 << 20 {
-                    handle.write(Data(batch.utf8))
-                    batch = ""
-                }
-            }
-            handle.write(Data(batch.utf8))
-            try? handle.close()
-            output("wrote \(count) requests over \(conversations) conversations to \(writeRequests)")
-            return
-        }
-
         let service = Conversations(engine: engine, store: store, logger: logger)
         let adapter = JSONLinesAdapter(conversations: service, logger: logger)
         var histogram = LatencyHistogram()
@@ -166,7 +152,7 @@ struct Bench: ParsableCommand {
         } else {
             output("bot: \(engine.bot.name), \(engine.bot.intents.count) intents, \(engine.bot.languages.map(\.rawValue).joined(separator: ", "))")
             output("load: \(String(format: "%.2f", trainSeconds)) s with training, \(String(format: "%.3f", cachedSeconds)) s from the model cache")
-            output("store: \(databasePath) (SQLite on disk, WAL)\(benchDB == nil ? ", removed afterwards" : "")")
+            output("store: \(databasePath) (SQLite on disk, WAL)\(db == nil ? ", removed afterwards" : "")")
             output("messages: \(count) over \(conversations) conversations, \(source.description), \(batch == 1 ? "a commit per message" : "\(batch) per commit"); \(errors) error line(s)")
             output(String(format: "throughput: %.0f messages/s (%.1f s)", perSecond, elapsed))
             output(String(format: "latency ms: p50 %.3f, p95 %.3f, p99 %.3f, max %.3f", histogram.percentile(0.5), histogram.percentile(0.95),
@@ -174,6 +160,35 @@ struct Bench: ParsableCommand {
             let resident = residentSamples.map { "\($0.messages): \(String(format: "%.0f", $0.megabytes))" }.joined(separator: ", ")
             output(String(format: "memory: peak %.0f MB; resident MB after n messages: ", peak) + resident)
         }
+    }
+    /// `--write-requests`: the generated request lines, without training or storing anything.
+    private func writeRequestFile(_ path: String) throws {
+        let source: RequestSource
+        do throws(FrontdeskError) {
+            if let requests {
+                source = try RequestSource(file: requests)
+            } else {
+                source = RequestSource(bot: try BotLoader.load(directory: bot).bot)
+            }
+        } catch {
+            report(error)
+            throw ExitCode(2)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            printError("error: \(path): cannot write the file")
+            throw ExitCode(2)
+        }
+        var batch = ""
+        for index in 0..<count {
+            batch += source.request(index, conversations: conversations) + "\n"
+            if batch.utf8.count > 1 << 20 {
+                handle.write(Data(batch.utf8))
+                batch = ""
+            }
+        }
+        handle.write(Data(batch.utf8))
+        try? handle.close()
+        output("wrote \(count) requests over \(conversations) conversations to \(path)")
     }
 }
 
