@@ -39,12 +39,17 @@ public struct FeatureSpec: Sendable, Hashable {
         case char = 1
     }
 
-    /// Hashed features with their term counts, each tagged with its block.
-    func extract(_ analysis: Analyzer.Analysis) -> [UInt64: (count: Float, group: Group)] {
-        var features: [UInt64: (count: Float, group: Group)] = [:]
-        features.reserveCapacity(analysis.tokens.count * 16)
+    /// A hashed feature with its term count, tagged with its block.
+    typealias Counted = (hash: UInt64, count: Float, group: Group)
+
+    /// Hashed features with their term counts, each tagged with its block, in hash order.
+    /// (Collected in an array and counted after sorting: a `Dictionary` would hash every
+    /// feature hash again, for every message.)
+    func extract(_ analysis: Analyzer.Analysis) -> [Counted] {
+        var all: [(hash: UInt64, group: Group)] = []
+        all.reserveCapacity(analysis.tokens.count * 16)
         func add(_ hash: UInt64, _ group: Group) {
-            features[hash, default: (0, group)].count += 1
+            all.append((hash, group))
         }
         for (i, stem) in analysis.stems.enumerated() {
             var h = StableHasher(seed: StableHasher.offsetBasis ^ 0x11)
@@ -67,6 +72,18 @@ public struct FeatureSpec: Sendable, Hashable {
                     for k in start..<(start + n) { h.combine(scalars[k]) }
                     add(h.value, .char)
                 }
+            }
+        }
+        // Equal hashes next to each other; of a hash in both blocks the word one counts (as
+        // the first one added did before).
+        all.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.group.rawValue < $1.group.rawValue }
+        var features: [Counted] = []
+        features.reserveCapacity(all.count)
+        for feature in all {
+            if let last = features.last, last.hash == feature.hash {
+                features[features.count - 1].count += 1
+            } else {
+                features.append((feature.hash, 1, feature.group))
             }
         }
         return features

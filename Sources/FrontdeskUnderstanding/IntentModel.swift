@@ -10,7 +10,7 @@ public struct IntentModel: Sendable {
     public let classes: [IntentName]
     let spec: FeatureSpec
     /// Feature hash → row in `idf`, `groups` and `weights`.
-    let index: [UInt64: Int32]
+    let index: FeatureIndex
     let idf: [Float]
     let groups: [UInt8]
     /// Row-major: `weights[row * classes.count + class]`.
@@ -50,12 +50,12 @@ enum FeatureMath {
     /// Sublinear TF times IDF for the features the model knows, normalised, in row order
     /// (a fixed order keeps the floating-point sums the same on every run).
     static func weightedVector(
-        _ raw: [UInt64: (count: Float, group: FeatureSpec.Group)], index: [UInt64: Int32], idf: [Float], groups: [UInt8], charWeight: Float
+        _ raw: [FeatureSpec.Counted], index: FeatureIndex, idf: [Float], groups: [UInt8], charWeight: Float
     ) -> (rows: [Int32], values: [Float]) {
         var entries: [(row: Int32, value: Float)] = []
         entries.reserveCapacity(raw.count)
-        for (hash, feature) in raw {
-            guard let row = index[hash] else { continue }
+        for feature in raw {
+            guard let row = index[feature.hash] else { continue }
             entries.append((row, (1 + log(feature.count)) * idf[Int(row)]))
         }
         entries.sort { $0.row < $1.row }
@@ -100,5 +100,58 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Feature hash → row, as an open-addressing table. The keys are already well-mixed hashes,
+/// so looking one up costs a multiply and a probe or two, where a `Dictionary` would hash it
+/// again with SipHash; this runs for every feature of every message.
+struct FeatureIndex: Sendable {
+    private let keys: [UInt64]
+    /// The row, or -1 for an empty slot.
+    private let rows: [Int32]
+    private let shift: UInt64
+    let count: Int
+
+    init(_ dictionary: [UInt64: Int32]) {
+        var bits: UInt64 = 4
+        while (1 << bits) < max(16, dictionary.count * 2) { bits += 1 }
+        let capacity = 1 << Int(bits)
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var rows = [Int32](repeating: -1, count: capacity)
+        shift = 64 - bits
+        // In row order, so the table is the same whatever the dictionary's order.
+        for (key, row) in dictionary.sorted(by: { $0.value < $1.value }) {
+            var slot = Self.slot(key, shift)
+            while rows[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            rows[slot] = row
+        }
+        self.keys = keys
+        self.rows = rows
+        count = dictionary.count
+    }
+
+    /// Fibonacci hashing: the top bits of the key times 2^64/φ.
+    private static func slot(_ key: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    subscript(key: UInt64) -> Int32? {
+        let mask = rows.count - 1
+        var slot = Self.slot(key, shift)
+        while true {
+            let row = rows[slot]
+            if row < 0 { return nil }
+            if keys[slot] == key { return row }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The hashes in row order (for encoding the model).
+    var hashesByRow: [UInt64] {
+        var result = [UInt64](repeating: 0, count: count)
+        for (key, row) in zip(keys, rows) where row >= 0 { result[Int(row)] = key }
+        return result
     }
 }

@@ -18,9 +18,9 @@ extension IntentModel {
         out.u32(spec.wordBigrams ? 1 : 0)
         out.u32(UInt32(classes.count))
         for c in classes { out.string(c.rawValue) }
-        let rows = index.sorted { $0.value < $1.value }
-        out.u32(UInt32(rows.count))
-        for (hash, _) in rows { out.u64(hash) }
+        let hashes = index.hashesByRow
+        out.u32(UInt32(hashes.count))
+        for hash in hashes { out.u64(hash) }
         out.floats(idf)
         out.bytes(groups)
         out.floats(weights)
@@ -63,7 +63,7 @@ extension IntentModel {
         else { throw fail("invalid values") }
         let language = LanguageCode(languageText)
         self.init(
-            language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
+            language: language, classes: classes, spec: spec, index: FeatureIndex(index), idf: idf, groups: groups,
             weights: weights, bias: bias, analyzer: Analyzer(language: language))
     }
 }

@@ -36,8 +36,8 @@ extension IntentModel {
         let raw = examples.map { spec.extract(analyzer.analyze($0.text)) }
         var documentFrequency: [UInt64: (df: Int, group: FeatureSpec.Group)] = [:]
         for features in raw {
-            for (hash, feature) in features {
-                documentFrequency[hash, default: (0, feature.group)].df += 1
+            for feature in features {
+                documentFrequency[feature.hash, default: (0, feature.group)].df += 1
             }
         }
         var index: [UInt64: Int32] = [:]
@@ -51,13 +51,14 @@ extension IntentModel {
             groups.append(entry.group.rawValue)
         }
         let rowsCount = idf.count
+        let lookup = FeatureIndex(index)
 
         // 2. Normalised sparse design matrix (CSR).
         var rowStart: [Int] = [0]
         var columns: [Int32] = []
         var values: [Float] = []
         for features in raw {
-            let (r, v) = FeatureMath.weightedVector(features, index: index, idf: idf, groups: groups, charWeight: spec.charWeight)
+            let (r, v) = FeatureMath.weightedVector(features, index: lookup, idf: idf, groups: groups, charWeight: spec.charWeight)
             columns += r
             values += v
             rowStart.append(columns.count)
@@ -138,7 +139,7 @@ extension IntentModel {
             }
         }
         return IntentModel(
-            language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
+            language: language, classes: classes, spec: spec, index: lookup, idf: idf, groups: groups,
             weights: weights, bias: bias, analyzer: analyzer)
     }
 }
