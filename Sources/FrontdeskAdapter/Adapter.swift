@@ -113,24 +113,20 @@ public final class JSONLinesAdapter {
         do {
             let request = try WireProtocol.request(from: value)
             if case .message(let message) = request {
-                return try answer(message, number: number)
+                return try answer(message, number: number)  // staged for the group commit
             }
             flush(&slots)  // control requests see every earlier turn stored
-            return .ready(try serve(request))
+            return .ready(try serveControl(request))
         } catch {
             return .ready(Output(line: errorLine(error, line: number), stop: false))
         }
     }
 
-    private func serve(_ request: WireProtocol.Request) throws(WireProtocol.Failure) -> Output {
+    /// Every request but `message` (which `process` answers, with a group commit).
+    private func serveControl(_ request: WireProtocol.Request) throws(WireProtocol.Failure) -> Output {
         switch request {
-        case .message(let message):
-            // (Messages are answered by `process`, with a group commit.)
-            let slot = try answer(message, number: 0)
-            var slots = [slot]
-            flush(&slots)
-            guard case .ready(let output?) = slots[0] else { return Output(line: "", stop: false) }
-            return output
+        case .message:
+            preconditionFailure("messages are answered by process(_:slots:)")
         case .reset(let control), .end(let control):
             let isReset = if case .reset = request { true } else { false }
             try storing(control.id, control.conversation) { () throws(FrontdeskError) in
@@ -148,11 +144,10 @@ public final class JSONLinesAdapter {
             guard let pending else {
                 // Sent again after it succeeded (a bridge retrying): the same ack, marked.
                 if let requestID = WireProtocol.storedID(control.id),
-                   let stored = try storing(control.id, control.conversation, { () throws(FrontdeskError) in
-                       try conversations.store.reply(conversation: control.conversation, requestID: requestID, sinceReset: true)
+                   let object = try storing(control.id, control.conversation, { () throws(FrontdeskError) in
+                       try conversations.previousReply(conversation: control.conversation, requestID: requestID, message: nil)
                    }),
-                   case .object(let data)? = try? JSONParser.parse(Array(stored.data.utf8)), let line = data["line"]?.stringValue,
-                   case .object(let object)? = try? JSONParser.parse(Array(line.utf8)), object["request"] == "handback" {
+                   object["request"] == "handback" {
                     return Output(line: Self.markedDuplicate(object, id: control.id, metadata: control.metadata), stop: false)
                 }
                 throw WireProtocol.Failure(.notHandedOff, "conversation \"\(control.conversation)\" is not with a human agent",
@@ -196,9 +191,9 @@ public final class JSONLinesAdapter {
             let previous = try storing(request.id, request.conversation) { () throws(FrontdeskError) in
                 try conversations.previousReply(conversation: request.conversation, requestID: requestID, message: message)
             }
-            if let previous, case .object(let object)? = try? JSONParser.parse(Array(previous.utf8)) {
+            if let previous {
                 // Sent twice (a bridge retrying after a crash): the same reply, marked, not a second turn.
-                return .ready(Output(line: Self.markedDuplicate(object, id: request.id, metadata: request.metadata), stop: false))
+                return .ready(Output(line: Self.markedDuplicate(previous, id: request.id, metadata: request.metadata), stop: false))
             }
         }
         let pending = try storing(request.id, request.conversation) { () throws(FrontdeskError) in
@@ -231,15 +226,12 @@ public final class JSONLinesAdapter {
             "conversation": .string(request.conversation),
             "user": .string(request.user),
             "messages": Rendering.messages(turn.messages),
-            "decision": .string(Rendering.decisionName(turn.decision)),
-            "intent": Rendering.answeredIntent(turn.decision).map(Rendering.score) ?? .null,
-            "ranking": .array(turn.ranking.prefix(3).map(Rendering.score)),
-            "language": .string(turn.language.rawValue),
             "entities": .array(turn.entities.map { Rendering.entity($0, timeZone: zone) }),
             "slots": Rendering.plain(turn.slots, timeZone: zone),
             "state": Rendering.state(pending.conversation.state),
             "events": .array(turn.events.map { Rendering.event($0, timeZone: zone) }),
         ]
+        object.merge(Rendering.understanding(turn)) { current, _ in current }
         if let metadata = request.metadata { object["metadata"] = metadata }
         return .object(JSONObject(sorted: object))
     }

@@ -123,13 +123,7 @@ public final class Conversations {
         if let language = message.language { messageData["language"] = .string(language.rawValue) }
         events.append(("message", .object(JSONObject(sorted: messageData))))
 
-        var intent: [String: JSONValue] = [
-            "decision": .string(Rendering.decisionName(turn.decision)),
-            "ranking": .array(turn.ranking.prefix(3).map(Rendering.score)),
-            "language": .string(turn.language.rawValue),
-        ]
-        intent["intent"] = Rendering.answeredIntent(turn.decision).map(Rendering.score) ?? .null
-        events.append(("intent", .object(JSONObject(sorted: intent))))
+        events.append(("intent", .object(JSONObject(sorted: Rendering.understanding(turn)))))
         if !turn.entities.isEmpty {
             events.append(("entities", .array(turn.entities.map { Rendering.entity($0, timeZone: zone) })))
         }
@@ -241,15 +235,22 @@ public final class Conversations {
 
     /// The line sent for a request already answered with the same message, if there is one:
     /// a bridge that re-sends after a crash gets the same reply instead of a second turn.
-    public func previousReply(conversation id: String, requestID: String, message: UserMessage) throws(FrontdeskError) -> String? {
-        let digest = Self.digest(message)
+    /// With `message`, only the line of a reply to the same text and payload; without, the line
+    /// of whatever answered `requestID` (a `handback` ack, say). Staged turns count; ids count
+    /// since the conversation's latest `reset` or `end`. The line comes parsed.
+    public func previousReply(conversation id: String, requestID: String, message: UserMessage?) throws(FrontdeskError) -> JSONObject? {
+        let digest = message.map(Self.digest)
+        var line: String?
         if let turn = staged.last(where: { $0.pending.conversationID == id && $0.pending.requestID == requestID }) {
-            return turn.pending.digest == digest ? turn.line : nil
+            guard digest == nil || turn.pending.digest == digest else { return nil }
+            line = turn.line
+        } else if let event = try store.reply(conversation: id, requestID: requestID, sinceReset: true),
+                  case .object(let data)? = try? JSONParser.parse(Array(event.data.utf8)) {
+            guard digest == nil || data["digest"]?.stringValue == digest else { return nil }
+            line = data["line"]?.stringValue
         }
-        guard let event = try store.reply(conversation: id, requestID: requestID, sinceReset: true),
-              case .object(let data)? = try? JSONParser.parse(Array(event.data.utf8)),
-              data["digest"]?.stringValue == Self.digest(message) else { return nil }
-        return data["line"]?.stringValue
+        guard let line, case .object(let object)? = try? JSONParser.parse(Array(line.utf8)) else { return nil }
+        return object
     }
 
     // MARK: -

@@ -104,14 +104,15 @@ public enum Rendering {
         }
     }
 
-    /// The intent the reply answers, if any.
-    public static func answeredIntent(_ decision: Decision) -> IntentScore? {
-        switch decision {
-        case .answer(let score): return score
-        case .form(let turn): return turn.answered
-        case .handoff(_, let answered): return answered
-        default: return nil
-        }
+    /// What was understood, as both the reply and the `intent` event show it: the decision,
+    /// the answered intent (or `null`), the best three intents and the language.
+    public static func understanding(_ turn: Turn) -> [String: JSONValue] {
+        [
+            "decision": .string(decisionName(turn.decision)),
+            "intent": turn.decision.answeredIntent.map(score) ?? .null,
+            "ranking": .array(turn.ranking.prefix(3).map(score)),
+            "language": .string(turn.language.rawValue),
+        ]
     }
 
     /// A form step: `{"form": "refund", "step": "ask", "slot": "order_number"}`.

@@ -58,28 +58,6 @@ public enum LabeledData {
     }
 }
 
-extension LabeledData {
-    /// Reads JSON Lines with a `"text"` key (other keys are ignored), for replaying messages.
-    public static func parseTexts(_ data: Data, path: String) throws(FrontdeskError) -> [String] {
-        var texts: [String] = []
-        var diagnostics: [Diagnostic] = []
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let text = object["text"] as? String else {
-                diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: lineNumber, column: 1), "expected a JSON object with a \"text\" string"))
-                continue
-            }
-            texts.append(text)
-        }
-        if !diagnostics.isEmpty {
-            throw FrontdeskError(.invalidData, "\(path) has \(diagnostics.count) bad line(s)", diagnostics: diagnostics)
-        }
-        return texts
-    }
-}
-
 /// Accuracy figures of a model trained on one set and tested on another.
 public struct EvaluationReport: Sendable, Codable, Equatable {
     public var trainExamples: Int

@@ -37,9 +37,6 @@ public struct ConversationRecord: Sendable, Equatable {
 }
 
 extension Store {
-    /// The kinds of event that carry (or clear) a conversation's whole state.
-    public static let stateKinds = ["state", "reset", "ended"]
-
     /// One conversation's events of one turn, with what its row should say.
     public struct Appended: Sendable {
         public let events: [LoggedEvent]

@@ -195,6 +195,8 @@ struct Bench: ParsableCommand {
 /// Where the bench's requests come from: the bot's examples, or a file.
 struct RequestSource {
     private let lines: [String]
+    /// The conversation of each of `lines`, read once.
+    private let lineConversations: [String?]
     private let texts: [String]
     let description: String
     /// 2026-03-02 10:00 UTC, a Monday within the example bot's support hours.
@@ -207,12 +209,14 @@ struct RequestSource {
         }
         self.texts = texts
         self.lines = []
+        self.lineConversations = []
         description = "generated from the bot's \(texts.count) examples"
     }
 
     init(file: String) throws(FrontdeskError) {
         guard let data = FileManager.default.contents(atPath: file) else { throw FrontdeskError(.io, "\(file): cannot read the file") }
         var lines: [String] = []
+        var lineConversations: [String?] = []
         var texts: [String] = []
         for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             guard case .object(let object)? = try? JSONParser.parse(Array(line.utf8)) else {
@@ -220,6 +224,7 @@ struct RequestSource {
             }
             if object["type"] != nil {
                 lines.append(String(line))
+                lineConversations.append(object["conversation"]?.stringValue)
             } else if let text = object["text"]?.stringValue {
                 texts.append(text)
             } else {
@@ -229,6 +234,7 @@ struct RequestSource {
         guard !lines.isEmpty || !texts.isEmpty else { throw FrontdeskError(.invalidData, "\(file): no requests") }
         guard lines.isEmpty || texts.isEmpty else { throw FrontdeskError(.invalidData, "\(file): mixes requests and {\"text\"} lines") }
         self.lines = lines
+        self.lineConversations = lineConversations
         self.texts = texts
         description = "from \(file)"
     }
@@ -249,7 +255,7 @@ struct RequestSource {
 
     /// The conversation of message `index`.
     func conversation(_ index: Int, conversations: Int) -> String? {
-        if !lines.isEmpty { return (try? JSONParser.parse(Array(lines[index % lines.count].utf8)))?["conversation"]?.stringValue }
+        if !lines.isEmpty { return lineConversations[index % lines.count] }
         return "bench-\(index % conversations)"
     }
 }
