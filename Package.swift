@@ -37,10 +37,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Help articles: import, FTS5 retrieval and re-ranking, passage selection.
+        .target(name: "FrontdeskKnowledge", dependencies: [
+            "FrontdeskCore", "FrontdeskBotFormat", "FrontdeskUnderstanding", "FrontdeskStore",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The façade wiring the above for one message; reply rendering.
         .target(name: "FrontdeskEngine", dependencies: [
             "FrontdeskCore", "FrontdeskBotFormat", "FrontdeskUnderstanding",
-            "FrontdeskDialogue", "FrontdeskStore",
+            "FrontdeskDialogue", "FrontdeskStore", "FrontdeskKnowledge",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Conversations kept in the store, and the JSON-lines protocol (no I/O: lines in, lines out).
@@ -52,7 +58,8 @@ let package = Package(
         .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue"]),
         // The only target that touches the terminal and stdin/stdout.
         .executableTarget(name: "frontdesk", dependencies: [
-            "FrontdeskEngine", "FrontdeskBotFormat", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "CReadline",
+            "FrontdeskEngine", "FrontdeskBotFormat", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "FrontdeskKnowledge",
+            "FrontdeskStore", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -60,6 +67,8 @@ let package = Package(
         .testTarget(name: "FrontdeskUnderstandingTests", dependencies: ["FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskBotFormatTests", dependencies: ["FrontdeskBotFormat"]),
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
+        .testTarget(name: "FrontdeskKnowledgeTests", dependencies: ["FrontdeskKnowledge", "FrontdeskStore", "FrontdeskCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting"]),
         .testTarget(name: "FrontdeskAdapterTests", dependencies: [

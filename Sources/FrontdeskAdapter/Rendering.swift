@@ -88,13 +88,14 @@ public enum Rendering {
         return .object(JSONObject(sorted: object))
     }
 
-    /// The decision in one word: `answer`, `clarify`, `fallback`, `rephrase`, `form`,
+    /// The decision in one word: `answer`, `knowledge`, `clarify`, `fallback`, `rephrase`, `form`,
     /// `handoff`, `handoff_closed`, `silent`, `handed_back`.
     public static func decisionName(_ decision: Decision) -> String {
         switch decision {
         case .answer: "answer"
         case .clarify: "clarify"
         case .fallback: "fallback"
+        case .knowledge: "knowledge"
         case .rephrase: "rephrase"
         case .form: "form"
         case .handoff: "handoff"
@@ -105,14 +106,21 @@ public enum Rendering {
     }
 
     /// What was understood, as both the reply and the `intent` event show it: the decision,
-    /// the answered intent (or `null`), the best three intents and the language.
+    /// the answered intent (or `null`), the best three intents, the language and the quoted
+    /// knowledge article (or `null`).
     public static func understanding(_ turn: Turn) -> [String: JSONValue] {
         [
             "decision": .string(decisionName(turn.decision)),
             "intent": turn.decision.answeredIntent.map(score) ?? .null,
             "ranking": .array(turn.ranking.prefix(3).map(score)),
             "language": .string(turn.language.rawValue),
+            "knowledge": turn.knowledge.map { knowledge($0.hit) } ?? .null,
         ]
+    }
+
+    /// A quoted article: `{"article": id, "title": ..., "url": ..., "score": 0.82}`.
+    public static func knowledge(_ hit: KnowledgeHit) -> JSONValue {
+        ["article": .string(hit.article), "title": .string(hit.title), "url": hit.url.map(JSONValue.string) ?? .null, "score": .rounded(hit.score, digits: 3)]
     }
 
     /// A form step: `{"form": "refund", "step": "ask", "slot": "order_number"}`.

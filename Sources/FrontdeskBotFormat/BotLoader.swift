@@ -113,10 +113,11 @@ public enum BotLoader {
             let count = errors.count
             throw FrontdeskError(.invalidBot, "the bot in \(dir) has \(count) error\(count == 1 ? "" : "s")", diagnostics: diagnostics)
         }
-        let bot = Bot(
+        var bot = Bot(
             name: settings.name, languages: settings.languages, thresholds: settings.thresholds,
             variables: settings.variables, builtinReplies: settings.replies, intents: intents,
             entities: entities, timeZone: settings.timeZone, slots: slots, forms: forms, support: settings.support)
+        bot.knowledge = settings.knowledge
         return LoadedBot(bot: bot, warnings: diagnostics)
     }
 
@@ -181,7 +182,7 @@ public enum BotLoader {
         return files.sorted()
     }
 
-    static func readFile(_ path: String, into diagnostics: inout [Diagnostic]) -> SourceFile? {
+    package static func readFile(_ path: String, into diagnostics: inout [Diagnostic]) -> SourceFile? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
             return nil
@@ -228,6 +229,7 @@ struct Settings {
     var replies: BuiltinReplies
     var timeZone: TimeZone
     var support: SupportSettings
+    var knowledge: KnowledgeSettings = KnowledgeSettings()
     /// The intent and form that `support` names, checked once every file is read.
     var references: [PlacedReference]
 

@@ -53,16 +53,23 @@ enum DefaultReplies {
         "de": ["Sie schreiben wieder mit {bot_name}, dem automatischen Assistenten. Wobei kann ich noch helfen?"],
     ])
 
+    static let knowledgeAnswer = make([
+        "en": ["{answer}\n\nSource: {source}"],
+        "de": ["{answer}\n\nQuelle: {source}"],
+    ])
+
     /// The defaults by built-in reply name.
     static let named: [String: Variations] = [
         "disclosure": disclosure, "fallback": fallback, "did_you_mean": didYouMean, "rephrase": rephrase,
         "form_invalid": formInvalid, "form_cancel_confirm": formCancelConfirm, "form_cancelled": formCancelled,
         "form_gave_up": formGaveUp, "form_restart": formRestart, "handoff": handoff, "handoff_closed": handoffClosed,
-        "handed_back": handedBack,
+        "handed_back": handedBack, "knowledge_answer": knowledgeAnswer,
     ]
 
     /// Placeholders only some built-in replies can use.
-    static let extraPlaceholders: [String: Set<String>] = ["did_you_mean": ["option_1", "option_2"], "handoff_closed": ["next_open"]]
+    static let extraPlaceholders: [String: Set<String>] = [
+        "did_you_mean": ["option_1", "option_2"], "handoff_closed": ["next_open"], "knowledge_answer": ["answer", "source", "title", "url"],
+    ]
 
     private static func make(_ texts: [LanguageCode: [String]]) -> Variations {
         texts.mapValues { $0.compactMap { try? ReplyTemplate(parsing: $0) } }

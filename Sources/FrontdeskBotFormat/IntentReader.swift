@@ -16,7 +16,7 @@ struct IntentReader {
     /// `nil` when bot.yaml could not be read; languages and placeholders are then not checked.
     let settings: Settings?
 
-    static let intentKeys = ["name", "title", "examples", "replies", "context", "requires"]
+    static let intentKeys = ["name", "title", "examples", "replies", "context", "requires", "knowledge"]
 
     struct Content {
         var intents: [Intent] = []
@@ -134,10 +134,15 @@ struct IntentReader {
         if let repliesNode = mapping["replies"] {
             replies = variations.read(repliesNode, what: "'replies'")
         }
-        if replies.values.allSatisfy(\.isEmpty) {
-            file.error("intent '\(name)' has no replies", at: location)
+        var knowledge: KnowledgeScope?
+        if let node = mapping["knowledge"] {
+            knowledge = readKnowledge(node)
+        }
+        if replies.values.allSatisfy(\.isEmpty), knowledge == nil {
+            file.error("intent '\(name)' has no replies (nor `knowledge:` to answer from articles)", at: location)
         }
         var intent = Intent(name: name, titles: titles, examples: examples, replies: replies, location: location)
+        intent.knowledge = knowledge
         if let node = mapping["context"] {
             if let text = node.scalar?.string {
                 intent.setsContext = ContextSpec(name: text)
@@ -156,5 +161,33 @@ struct IntentReader {
             intent.requiresContext = text
         }
         return (intent, placed)
+    }
+
+    /// `knowledge: true` (any article), `knowledge: {tags: [...]}` or `knowledge: {articles: [...]}`.
+    func readKnowledge(_ node: Node) -> KnowledgeScope? {
+        if let flag = node.bool, node.scalar != nil {
+            return flag ? .all : nil
+        }
+        guard let mapping = node.mapping else {
+            file.error("'knowledge' must be true, or a mapping with 'tags' or 'articles'", at: node)
+            return nil
+        }
+        file.checkKeys(mapping, allowed: ["tags", "articles"], in: "'knowledge'")
+        if mapping["tags"] != nil, mapping["articles"] != nil {
+            file.error("'knowledge' takes either 'tags' or 'articles', not both", at: node)
+            return nil
+        }
+        if let n = mapping["tags"] {
+            let tags = file.sequence(n, "'tags'")?.compactMap { file.string($0, "a tag") } ?? []
+            if tags.isEmpty { file.error("'tags' must list at least one tag", at: n) }
+            return .tags(tags)
+        }
+        if let n = mapping["articles"] {
+            let ids = file.sequence(n, "'articles'")?.compactMap { file.string($0, "an article id") } ?? []
+            if ids.isEmpty { file.error("'articles' must list at least one article id", at: n) }
+            return .articles(ids)
+        }
+        file.error("'knowledge' needs 'tags' or 'articles' (or write `knowledge: true`)", at: node)
+        return nil
     }
 }

@@ -7,7 +7,7 @@ struct SettingsReader {
 
     func read() -> Settings? {
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
-        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support"], in: "bot settings")
+        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support", "knowledge"], in: "bot settings")
 
         var name: String?
         if let node = root["name"] {
@@ -132,13 +132,36 @@ struct SettingsReader {
             return variations
         }
         for name in BuiltinReplies.names {
-            replies[name] = builtin(name, extra: DefaultReplies.extraPlaceholders[name] ?? [], required: name == "did_you_mean" ? ["option_1", "option_2"] : [],
+            let required: Set<String> = name == "did_you_mean" ? ["option_1", "option_2"] : name == "knowledge_answer" ? ["answer"] : []
+            replies[name] = builtin(name, extra: DefaultReplies.extraPlaceholders[name] ?? [], required: required,
                                     defaults: DefaultReplies.named[name] ?? [:])
+        }
+
+        var knowledge = KnowledgeSettings()
+        if let node = root["knowledge"], let mapping = file.mapping(node, "'knowledge'") {
+            file.checkKeys(mapping, allowed: ["articles", "threshold", "answer_unmatched", "max_passage_characters", "prefer_below", "prefer_score"],
+                           in: "'knowledge'")
+            if let n = mapping["articles"], let text = file.string(n, "'articles'") {
+                if text.isEmpty || text.hasPrefix("/") || text.split(separator: "/").contains("..") {
+                    file.error("'articles' must be a folder inside the bot folder, such as articles", at: n)
+                } else {
+                    knowledge.articles = text
+                }
+            }
+            if let n = mapping["threshold"], let v = file.number(n, "'threshold'", range: 0...1) { knowledge.threshold = v }
+            if let n = mapping["prefer_below"], let v = file.number(n, "'prefer_below'", range: 0...1) { knowledge.preferBelow = v }
+            if let n = mapping["prefer_score"], let v = file.number(n, "'prefer_score'", range: 0...1) { knowledge.preferScore = v }
+            if let n = mapping["answer_unmatched"] {
+                if let v = n.bool { knowledge.answerUnmatched = v } else { file.error("'answer_unmatched' must be true or false", at: n) }
+            }
+            if let n = mapping["max_passage_characters"], let v = file.number(n, "'max_passage_characters'", range: 80...10_000) {
+                knowledge.maxPassageCharacters = Int(v)
+            }
         }
 
         guard let name, !languages.isEmpty else { return nil }
         return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone,
-                        support: support, references: references)
+                        support: support, knowledge: knowledge, references: references)
     }
 }
 

@@ -2,19 +2,19 @@ import FrontdeskCore
 import Yams
 
 /// One YAML file being read, collecting diagnostics that point into it.
-final class SourceFile {
-    let path: String
-    let text: String
+package final class SourceFile {
+    package let path: String
+    package let text: String
     private let lines: [String]
     private var unsorted: [Diagnostic] = []
     /// The problems found, in line and column order.
-    var diagnostics: [Diagnostic] {
+    package var diagnostics: [Diagnostic] {
         unsorted.enumerated().sorted {
             ($0.element.location.line, $0.element.location.column, $0.offset) < ($1.element.location.line, $1.element.location.column, $1.offset)
         }.map(\.element)
     }
 
-    init(path: String, text: String) {
+    package init(path: String, text: String) {
         self.path = path
         // A byte-order mark (Windows editors write one) is not part of the YAML.
         self.text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
@@ -22,13 +22,13 @@ final class SourceFile {
         self.lines = self.text.sourceLines
     }
 
-    func location(_ mark: Mark?, offset: Int = 0) -> SourceLocation {
+    package func location(_ mark: Mark?, offset: Int = 0) -> SourceLocation {
         SourceLocation(file: path, line: mark?.line ?? 1, column: (mark?.column ?? 1) + offset)
     }
 
     /// Where a node starts, or with `offset`, that many characters into its text (after the
     /// opening quote of a quoted text).
-    func location(of node: Node, offset: Int? = nil) -> SourceLocation {
+    package func location(of node: Node, offset: Int? = nil) -> SourceLocation {
         guard let offset else { return location(node.mark) }
         var extra = offset
         if let scalar = node.scalar, scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
@@ -38,26 +38,26 @@ final class SourceFile {
     }
 
     /// The text of a line, or `nil` when there is none or it is blank (nothing to point at).
-    func line(_ number: Int) -> String? {
+    package func line(_ number: Int) -> String? {
         guard number >= 1, number <= lines.count else { return nil }
         let line = lines[number - 1]
         return line.allSatisfy(\.isWhitespace) ? nil : line
     }
 
-    func error(_ message: String, at location: SourceLocation) {
+    package func error(_ message: String, at location: SourceLocation) {
         unsorted.append(Diagnostic(.error, at: location, message, sourceLine: line(location.line)))
     }
 
-    func warning(_ message: String, at location: SourceLocation) {
+    package func warning(_ message: String, at location: SourceLocation) {
         unsorted.append(Diagnostic(.warning, at: location, message, sourceLine: line(location.line)))
     }
 
-    func error(_ message: String, at node: Node, offset: Int? = nil) {
+    package func error(_ message: String, at node: Node, offset: Int? = nil) {
         error(message, at: location(of: node, offset: offset))
     }
 
     /// Parses the YAML, reporting a syntax error with its position. Returns the root mapping.
-    func parseRoot() -> Node.Mapping? {
+    package func parseRoot() -> Node.Mapping? {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -108,7 +108,7 @@ final class SourceFile {
     // MARK: typed accessors
 
     /// Checks that `mapping` has only `allowed` keys; reports the others.
-    func checkKeys(_ mapping: Node.Mapping, allowed: [String], in what: String) {
+    package func checkKeys(_ mapping: Node.Mapping, allowed: [String], in what: String) {
         for (key, _) in mapping {
             guard let name = key.string else {
                 error("keys in \(what) must be plain words", at: key)
@@ -127,11 +127,11 @@ final class SourceFile {
         }
     }
 
-    func keyNode(_ mapping: Node.Mapping, _ key: String) -> Node? {
+    package func keyNode(_ mapping: Node.Mapping, _ key: String) -> Node? {
         mapping.first { $0.key.string == key }?.key
     }
 
-    func string(_ node: Node, _ what: String) -> String? {
+    package func string(_ node: Node, _ what: String) -> String? {
         guard let scalar = node.scalar else {
             error("\(what) must be a text, not a \(node.kindName)", at: node)
             return nil
@@ -139,7 +139,7 @@ final class SourceFile {
         return scalar.string
     }
 
-    func mapping(_ node: Node, _ what: String) -> Node.Mapping? {
+    package func mapping(_ node: Node, _ what: String) -> Node.Mapping? {
         guard let mapping = node.mapping else {
             error("\(what) must be a mapping, not a \(node.kindName)", at: node)
             return nil
@@ -147,7 +147,7 @@ final class SourceFile {
         return mapping
     }
 
-    func sequence(_ node: Node, _ what: String) -> [Node]? {
+    package func sequence(_ node: Node, _ what: String) -> [Node]? {
         if node.scalar != nil, node.string?.isEmpty == false {
             // A single text where a list was expected: accept it as a list of one.
             return [node]
@@ -159,7 +159,7 @@ final class SourceFile {
         return Array(sequence)
     }
 
-    func number(_ node: Node, _ what: String, range: ClosedRange<Double>) -> Double? {
+    package func number(_ node: Node, _ what: String, range: ClosedRange<Double>) -> Double? {
         guard let scalar = node.scalar, let value = Double(scalar.string) else {
             error("\(what) must be a number", at: node)
             return nil
@@ -173,7 +173,7 @@ final class SourceFile {
 }
 
 extension Node {
-    var kindName: String {
+    package var kindName: String {
         switch self {
         case .scalar: return "text"
         case .mapping: return "mapping"

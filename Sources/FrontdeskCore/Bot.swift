@@ -17,6 +17,8 @@ public struct Bot: Sendable {
     public var slots: [SlotDefinition]
     public var forms: [FormDefinition]
     public var support: SupportSettings
+    /// The knowledge base: where the articles are and when an answer is good enough.
+    public var knowledge: KnowledgeSettings = KnowledgeSettings()
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
@@ -96,6 +98,9 @@ public struct BuiltinReplies: Sendable {
     public var handoffClosed: Variations = [:]
     /// The bot has the conversation again after a human handed it back.
     public var handedBack: Variations = [:]
+    /// A knowledge answer: `{answer}` (the passage) and `{source}` (title and link), or
+    /// `{title}` and `{url}`.
+    public var knowledgeAnswer: Variations = [:]
 
     public init(disclosure: Variations, fallback: Variations, didYouMean: Variations, rephrase: Variations) {
         self.disclosure = disclosure
@@ -141,6 +146,9 @@ public struct Intent: Sendable {
     public var requiresContext: String?
     public var examples: [LanguageCode: [Example]]
     public var replies: Variations
+    /// Answered from the knowledge base (the message is searched within this scope); the
+    /// replies, if any, are given when no article is good enough.
+    public var knowledge: KnowledgeScope?
     public let location: SourceLocation?
 
     public init(
@@ -173,7 +181,7 @@ extension BuiltinReplies {
     /// transcripts' `bot one of:` lines.
     public static let names = [
         "disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm",
-        "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back",
+        "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back", "knowledge_answer",
     ]
 
     /// The built-in reply called `name`; `nil` for a name that is not one.
@@ -192,6 +200,7 @@ extension BuiltinReplies {
             case "handoff": return handoff
             case "handoff_closed": return handoffClosed
             case "handed_back": return handedBack
+            case "knowledge_answer": return knowledgeAnswer
             default: return nil
             }
         }
@@ -210,6 +219,7 @@ extension BuiltinReplies {
             case "handoff": handoff = value
             case "handoff_closed": handoffClosed = value
             case "handed_back": handedBack = value
+            case "knowledge_answer": knowledgeAnswer = value
             default: break
             }
         }

@@ -28,6 +28,11 @@ public struct Reading: Sendable, Equatable {
     public var isCancel: Bool
     /// The message asks something ("how long does a refund take?").
     public var isQuestion: Bool
+    /// The knowledge base's answer to the message, when it has one good enough (looked up
+    /// only when no intent would answer, or only weakly).
+    public var knowledge: KnowledgeAnswer?
+    /// The article is a better answer than the (weakly understood) best intent.
+    public var knowledgeOverridesIntent: Bool
 
     public enum Choice: Sendable, Equatable {
         case intent(IntentName)
@@ -35,7 +40,8 @@ public struct Reading: Sendable, Equatable {
     }
 
     public init(ranking: [IntentScore], choice: Choice? = nil, text: String = "", entities: [Entity] = [],
-                yesNo: Bool? = nil, isCancel: Bool = false, isQuestion: Bool = false) {
+                yesNo: Bool? = nil, isCancel: Bool = false, isQuestion: Bool = false, knowledge: KnowledgeAnswer? = nil,
+                knowledgeOverridesIntent: Bool = false) {
         self.ranking = ranking
         self.choice = choice
         self.text = text
@@ -43,6 +49,8 @@ public struct Reading: Sendable, Equatable {
         self.yesNo = yesNo
         self.isCancel = isCancel
         self.isQuestion = isQuestion
+        self.knowledge = knowledge
+        self.knowledgeOverridesIntent = knowledgeOverridesIntent
     }
 }
 
@@ -54,6 +62,8 @@ public enum Decision: Sendable, Equatable {
     case clarify(IntentScore, IntentScore)
     /// Nothing confident enough: the fallback reply.
     case fallback
+    /// No intent, but a knowledge article answers: its passage, with its source.
+    case knowledge(KnowledgeAnswer)
     /// The customer picked neither option: ask them to rephrase.
     case rephrase
     /// A step of a form: a question, a confirmation, the completion, ...
@@ -125,6 +135,14 @@ public enum Dialogue {
             return (.rephrase, .idle)
         default:
             decision = decide(reading.ranking, thresholds: thresholds)
+        }
+        // What no intent answers (or only weakly), an article may.
+        if let answer = reading.knowledge {
+            if decision == .fallback { return (.knowledge(answer), .idle) }
+            switch decision {
+            case .answer, .clarify: if reading.knowledgeOverridesIntent { return (.knowledge(answer), .idle) }
+            default: break
+            }
         }
         if case .answer(let score) = decision, score.intent == support.handoffIntent {
             return handOff("requested", answered: score)

@@ -114,9 +114,16 @@ public struct Turn: Sendable, Equatable {
     public let language: LanguageCode
     /// The detected language of the message, if detection ran.
     public let detectedLanguage: LanguageCode?
+    /// The knowledge answer the reply quotes, if any.
+    public let knowledge: KnowledgeAnswer?
+    /// The articles the knowledge base considered, best first (empty when it was not asked).
+    public let knowledgeCandidates: [KnowledgeHit]
 
     public init(messages: [BotMessage], decision: Decision, ranking: [IntentScore] = [], entities: [Entity] = [],
-                slots: [SlotName: SlotValue] = [:], events: [DialogueEvent] = [], language: LanguageCode, detectedLanguage: LanguageCode? = nil) {
+                slots: [SlotName: SlotValue] = [:], events: [DialogueEvent] = [], language: LanguageCode, detectedLanguage: LanguageCode? = nil,
+                knowledge: KnowledgeAnswer? = nil, knowledgeCandidates: [KnowledgeHit] = []) {
+        self.knowledge = knowledge
+        self.knowledgeCandidates = knowledgeCandidates
         self.messages = messages
         self.decision = decision
         self.ranking = ranking

@@ -18,8 +18,12 @@ public struct Engine: Sendable {
     public let forms: FormCatalog
     /// The intents by name, looked up on every message.
     let intents: [IntentName: Intent]
+    /// The knowledge base; `nil`: the bot answers from its intents only.
+    public let knowledge: (any KnowledgeSearching)?
 
-    public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = { Date() },
+                knowledge: (any KnowledgeSearching)? = nil) {
+        self.knowledge = knowledge
         self.bot = bot
         self.model = model
         self.variations = variations
@@ -93,10 +97,41 @@ public struct Engine: Sendable {
 
         let entities = model.entities.extract(text, language: language, now: now, timeZone: bot.timeZone)
 
-        // 3. Dialogue.
+        // 3. Knowledge: a message no intent would answer, or only weakly, is looked up in the
+        // articles. A weak intent gives way to a strong article, unless it starts a form, hands
+        // over or is answered from articles itself.
+        var candidates: [KnowledgeHit] = []
+        var unmatchedAnswer: KnowledgeAnswer?
+        var overrides = false
+        let answersFreely = conversation.state == .idle || { if case .awaitingChoice = conversation.state { true } else { false } }()
+        if let knowledge, bot.knowledge.answerUnmatched, answersFreely, choice == nil {
+            var weakIntent = false
+            let provisional = Dialogue.decide(ranking, thresholds: bot.thresholds)
+            switch provisional {
+            case .answer(let score):
+                weakIntent = score.confidence < bot.knowledge.preferBelow && score.intent != bot.support.handoffIntent
+                    && forms.form(triggeredBy: score.intent) == nil && intents[score.intent]?.knowledge == nil
+            case .clarify(let best, _):
+                // "Did you mean A or B?" between two weak intents: a strong article is the better answer.
+                weakIntent = best.confidence < bot.knowledge.preferBelow
+            default:
+                break
+            }
+            if provisional == .fallback || weakIntent {
+                let result = knowledge.search(text, language: language, scope: .all, limit: Self.knowledgeCandidates)
+                candidates = result.candidates
+                if let best = result.best, best.hit.score >= bot.knowledge.threshold {
+                    unmatchedAnswer = best
+                    overrides = weakIntent && best.hit.score >= bot.knowledge.preferScore
+                }
+            }
+        }
+
+        // 4. Dialogue.
         let answers = Answers.read(text)
         let reading = Reading(ranking: ranking, choice: choice, text: text, entities: entities,
-                              yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion)
+                              yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion, knowledge: unmatchedAnswer,
+                              knowledgeOverridesIntent: overrides)
         let stateBefore = conversation.state
         let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
                                              now: now, fallbacks: conversation.consecutiveFallbacks)
@@ -112,7 +147,7 @@ public struct Engine: Sendable {
             conversation.contexts.append(OpenContext(name: spec.name, turnsLeft: spec.turns, expires: now.addingTimeInterval(spec.minutes * 60)))
         }
 
-        // 4. Replies.
+        // 5. Replies.
         var slotValues: [SlotName: SlotValue] = [:]
         var events: [DialogueEvent] = []
         if case .form(let formTurn) = decision { slotValues = formTurn.values }
@@ -134,9 +169,40 @@ public struct Engine: Sendable {
         if conversation.turn == 0 {
             render(bot.builtinReplies.disclosure)
         }
+        var quoted: KnowledgeAnswer?
+        func renderKnowledge(_ answer: KnowledgeAnswer) {
+            let hit = answer.hit
+            let source = hit.url.map { "\(hit.title) – \($0)" } ?? hit.title
+            render(bot.builtinReplies.knowledgeAnswer, extra: ["answer": answer.passage, "source": source, "title": hit.title, "url": hit.url ?? ""])
+            quoted = answer
+        }
+        /// An intent's reply; an intent answered from the knowledge base quotes the best
+        /// article in its scope, or gives its replies (else the fallback) when none is good enough.
+        func renderIntent(_ score: IntentScore) {
+            guard let intent = intents[score.intent] else { return }
+            if let scope = intent.knowledge, let knowledge {
+                // A picked option or a tapped button says which intent, not what was asked:
+                // the message before it is what is looked up.
+                let asked = choice != nil && conversation.recentMessages.count > 1
+                    ? conversation.recentMessages[conversation.recentMessages.count - 2] : text
+                let result = knowledge.search(asked, language: language, scope: scope, limit: Self.knowledgeCandidates)
+                candidates = result.candidates
+                if let best = result.best, best.hit.score >= bot.knowledge.threshold {
+                    renderKnowledge(best)
+                    return
+                }
+                if intent.replies.values.allSatisfy(\.isEmpty) {
+                    render(bot.builtinReplies.fallback)
+                    return
+                }
+            }
+            render(intent.replies)
+        }
         switch decision {
         case .answer(let score):
-            render(intents[score.intent]?.replies ?? [:])
+            renderIntent(score)
+        case .knowledge(let answer):
+            renderKnowledge(answer)
         case .clarify(let a, let b):
             let titles = [title(of: a.intent, in: language), title(of: b.intent, in: language)]
             render(bot.builtinReplies.didYouMean, extra: ["option_1": titles[0], "option_2": titles[1]],
@@ -152,7 +218,7 @@ public struct Engine: Sendable {
             break
         case .handoff(let reason, let answered):
             if let answered, let replies = intents[answered.intent]?.replies, !replies.isEmpty {
-                render(replies)
+                renderIntent(answered)
             } else {
                 render(bot.builtinReplies.handoff)
             }
@@ -169,7 +235,7 @@ public struct Engine: Sendable {
         case .form(let formTurn):
             guard let form = bot.forms.first(where: { $0.name == formTurn.form }) else { break }
             if let answered = formTurn.answered {
-                render(intents[answered.intent]?.replies ?? [:])
+                renderIntent(answered)
             }
             let yesNo = language == .german ? ["Ja", "Nein"] : ["Yes", "No"]
             let yesNoReplies = yesNo.map { QuickReply(title: $0, payload: $0.lowercased()) }
@@ -202,8 +268,11 @@ public struct Engine: Sendable {
         if case .form(let state) = conversation.state { slotValues = state.values }
         if case .form(let formTurn) = decision, formTurn.next == .cancelled { slotValues = [:] }  // the values were dropped
         return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
-                    events: events, language: language, detectedLanguage: detected)
+                    events: events, language: language, detectedLanguage: detected, knowledge: quoted, knowledgeCandidates: candidates)
     }
+
+    /// How many knowledge candidates a turn reports (for `/debug` and the JSON-lines reply).
+    public static let knowledgeCandidates = 5
 
     /// The ranking without follow-up intents whose context is not open. The others keep their
     /// confidences: "yes" out of any context stays unclear rather than becoming "thanks".

@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskBotFormat
 import FrontdeskCore
+import FrontdeskKnowledge
 import FrontdeskStore
 import FrontdeskUnderstanding
 import Logging
@@ -14,6 +15,8 @@ public enum EngineLoader {
         /// Languages whose model was trained now (the others came from the cache).
         public let trained: [LanguageCode]
         public let cached: [LanguageCode]
+        /// What importing the bot's article folder changed (`nil`: the bot has none).
+        public let articles: KnowledgeBase.ImportReport?
     }
 
     public static func load(
@@ -46,8 +49,20 @@ public enum EngineLoader {
         }
         let model = BotModel(models: models, detector: BotModel.detector(for: bot),
                              entities: EntityExtractor(definitions: bot.entities, languages: bot.languages))
-        let engine = Engine(bot: bot, model: model, variations: variations, clock: now)
-        return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached)
+        // The bot's articles are imported when their files changed; articles imported with
+        // `frontdesk kb import` are in the same knowledge base.
+        var ranking = RankingOptions()
+        ranking.maxPassageCharacters = bot.knowledge.maxPassageCharacters
+        let knowledge = KnowledgeBase(store: store, options: ranking, defaultLanguage: bot.defaultLanguage, logger: logger)
+        let articlesPath = (botDirectory.hasSuffix("/") ? botDirectory : botDirectory + "/") + bot.knowledge.articles
+        let articles: KnowledgeBase.ImportReport?
+        do {
+            articles = try knowledge.importFolderIfChanged(articlesPath, now: now())
+        } catch {
+            throw FrontdeskError(.invalidBot, "the articles in \(articlesPath) have errors: \(error.message)", diagnostics: error.diagnostics)
+        }
+        let engine = Engine(bot: bot, model: model, variations: variations, clock: now, knowledge: knowledge)
+        return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached, articles: articles)
     }
 
     /// Changes whenever the trained model would: the model encoding, the training options,

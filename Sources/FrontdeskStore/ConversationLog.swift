@@ -166,7 +166,7 @@ extension Store {
     }
 
     /// Runs a read on the database; any failure is a `storage` error that says what was read.
-    private func reading<T>(_ what: String, _ body: (Database) throws -> T) throws(FrontdeskError) -> T {
+    func reading<T>(_ what: String, _ body: (Database) throws -> T) throws(FrontdeskError) -> T {
         do {
             try checkOpen()
             return try database.inDatabase(body)

@@ -110,6 +110,54 @@ public final class Store: Sendable {
             }
             try db.create(index: "feedback_by_conversation", on: "feedback", columns: ["conversation", "request_id"])
         }
+        migrator.registerMigration("v3_knowledge") { db in
+            // Help articles as imported; `questions` and `tags` are JSON arrays of strings.
+            try db.execute(sql: """
+                CREATE TABLE kb_articles (
+                    rowid INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    source TEXT NOT NULL,
+                    language TEXT,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    url TEXT,
+                    updated TEXT,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    questions TEXT NOT NULL DEFAULT '[]',
+                    hash TEXT NOT NULL,
+                    imported_at REAL NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX kb_articles_by_source ON kb_articles (source)")
+            // The full-text index holds the analysed words (folded and stemmed the way intent
+            // matching does it), one row per article with the article's rowid. `meta` holds
+            // the article's language and tags as tokens (`lang0en`, `tag0vpn`), so that a search
+            // is restricted to them inside the index.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE kb_index USING fts5(title, questions, body, meta, tokenize = 'unicode61 remove_diacritics 0')
+                """)
+            // The parts of each article that can be quoted on their own, with their analysed words.
+            try db.execute(sql: """
+                CREATE TABLE kb_passages (
+                    article INTEGER NOT NULL REFERENCES kb_articles(rowid) ON DELETE CASCADE,
+                    ordinal INTEGER NOT NULL,
+                    heading TEXT,
+                    text TEXT NOT NULL,
+                    terms TEXT NOT NULL,
+                    heading_terms TEXT NOT NULL,
+                    PRIMARY KEY (article, ordinal)
+                ) WITHOUT ROWID
+                """)
+            // Document frequencies of the indexed words, for typo tolerance and weighting.
+            try db.execute(sql: "CREATE VIRTUAL TABLE kb_terms USING fts5vocab(kb_index, 'row')")
+            // What was imported from where: a source whose files did not change is not read again.
+            try db.execute(sql: """
+                CREATE TABLE kb_sources (source TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, imported_at REAL NOT NULL)
+                """)
+            // Counts every change of the articles, so that a running bot notices an import.
+            try db.execute(sql: "CREATE TABLE kb_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT INTO kb_state (id, generation) VALUES (1, 0)")
+        }
         return migrator
     }
 

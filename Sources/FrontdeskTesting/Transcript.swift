@@ -94,6 +94,8 @@ public struct Transcript: Sendable, Equatable {
             case slot(name: String, value: String)
             /// `event: name`: the turn emitted this event for the integrator.
             case event(String)
+            /// `article: id`: the reply quotes this knowledge article; `article: none`: it quotes none.
+            case article(String?)
 
             /// Whether it describes one of the bot's messages (one each, in order).
             public var isMessage: Bool {
@@ -113,7 +115,7 @@ public struct Transcript: Sendable, Equatable {
 /// Reading and writing the text format.
 extension Transcript {
     static let headerKeys = ["version", "title", "language", "user", "time", "seed", "agent"]
-    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot"]
+    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot", "article"]
     public static var builtinReplyNames: [String] { BuiltinReplies.names }
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
@@ -170,6 +172,7 @@ extension Transcript {
                     case .entity(let name, let value): lines.append(Self.line("entity \(name)", value))
                     case .slot(let name, let value): lines.append(Self.line("slot \(name)", value))
                     case .event(let name): lines.append("event: \(name)")
+                    case .article(let id): lines.append("article: \(id ?? "none")")
                     case .silent: lines.append("bot silent: yes")
                     }
                 }

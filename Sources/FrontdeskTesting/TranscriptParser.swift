@@ -200,6 +200,8 @@ struct TranscriptParser {
             return .quickReplies(entry.value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         case "event":
             return nonEmpty().map { .event($0) }
+        case "article":
+            return nonEmpty().map { .article($0 == "none" ? nil : $0) }
         default:
             for prefix in ["slot", "entity"] where entry.key.hasPrefix(prefix + " ") {
                 let name = entry.key.dropFirst(prefix.count + 1).trimmingCharacters(in: .whitespaces)

@@ -30,6 +30,9 @@ public struct TranscriptRecorder: Sendable {
         if let score = turn.decision.answeredIntent {
             expectations.append(Transcript.Expectation(.intent(score.intent), line: 0))
         }
+        if let article = turn.knowledge?.hit.article {
+            expectations.append(Transcript.Expectation(.article(article), line: 0))
+        }
         steps.append(.turn(Transcript.Turn(customer: customer, line: 0, expectations: expectations)))
     }
 

@@ -151,6 +151,15 @@ public struct TranscriptRunner: Sendable {
                     failures.append(TurnFailure(line: expectation.line, message: actualValue == nil ? "slot '\(name)' is not set" : "slot '\(name)' holds another value",
                                                 expected: value, actual: actualValue))
                 }
+            case .article(let id):
+                let quoted = actual.knowledge?.hit.article
+                if quoted != id {
+                    let candidates = actual.knowledgeCandidates.prefix(3).map { "\($0.article) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")
+                    failures.append(TurnFailure(line: expectation.line,
+                                                message: id == nil ? "the reply quotes a knowledge article" : "the reply does not quote article '\(id!)'",
+                                                expected: id ?? "no article",
+                                                actual: (quoted ?? "no article") + (candidates.isEmpty ? "" : " (candidates: \(candidates))")))
+                }
             case .event(let name):
                 if !actual.events.contains(where: { $0.name == name }) {
                     failures.append(TurnFailure(line: expectation.line, message: "no event '\(name)'", expected: name,
@@ -179,6 +188,7 @@ public struct TranscriptRunner: Sendable {
         case .answer(let score): return "\(score.intent) (\(String(format: "%.2f", score.confidence)))"
         case .clarify(let a, let b): return "did you mean \(a.intent) (\(String(format: "%.2f", a.confidence))) or \(b.intent) (\(String(format: "%.2f", b.confidence)))"
         case .fallback: return "fallback"
+        case .knowledge(let answer): return "knowledge article \(answer.hit.article) (\(String(format: "%.2f", answer.hit.score)))"
         case .rephrase: return "rephrase"
         case .silent: return "silent (a human has the conversation)"
         case .handedBack: return "handed back by the agent"

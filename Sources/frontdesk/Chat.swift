@@ -144,6 +144,7 @@ final class ChatSession {
         Command(name: "/help", arguments: "", help: "this list"),
         Command(name: "/debug", arguments: "", help: "toggle the debug view: top intents with confidences, language, time per turn"),
         Command(name: "/reset", arguments: "", help: "start a new conversation (this one stays in the database)"),
+        Command(name: "/kb", arguments: "QUERY", help: "search the knowledge base: the best articles with scores, and the passage the bot would quote"),
         Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question, or the hand-off"),
         Command(name: "/handback", arguments: "", help: "act as the human agent handing the conversation back to the bot"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
@@ -265,12 +266,17 @@ final class ChatSession {
         case .answer(let score): decision = "answer \(score.intent)"
         case .clarify(let a, let b): decision = "did you mean \(a.intent) or \(b.intent)"
         case .fallback: decision = "fallback"
+        case .knowledge(let answer): decision = "knowledge \(answer.hit.article) \(String(format: "%.2f", answer.hit.score))"
         case .rephrase: decision = "rephrase"
         case .form, .handoff, .handoffClosed, .silent, .handedBack: decision = TranscriptRunner.describe(turn.decision)
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
         var line = "  [debug] \(top) | \(decision) | \(language) | \(String(format: "%.2f", elapsed.seconds * 1000)) ms"
+        if !turn.knowledgeCandidates.isEmpty {
+            line += "\n  [debug] articles (threshold \(String(format: "%.2f", engine.bot.knowledge.threshold))): "
+                + turn.knowledgeCandidates.prefix(3).map { "\($0.article) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")
+        }
         if !turn.entities.isEmpty {
             let zone = engine.bot.timeZone
             line += "\n  [debug] entities: " + turn.entities.map { entity in
@@ -323,6 +329,8 @@ final class ChatSession {
             }
         case "/state":
             printState()
+        case "/kb":
+            searchKnowledge(argument)
         case "/handback":
             do {
                 if let pending = try conversations.handBack(conversation: conversation.id) {
@@ -440,6 +448,31 @@ final class ChatSession {
         let turns = transcript.turns.count
         output(style.dim(diverging == 0 ? "all \(turns) turns as expected; the conversation goes on from here"
                                         : "\(diverging) of \(turns) turns diverge; the conversation goes on from here"))
+    }
+
+    /// `/kb QUERY`: the knowledge base's candidates in the conversation's language, and the
+    /// passage the bot would quote.
+    private func searchKnowledge(_ query: String) {
+        guard !query.isEmpty else {
+            printError("usage: /kb QUERY")
+            return
+        }
+        guard let knowledge = engine.knowledge else {
+            printError("this bot has no knowledge base")
+            return
+        }
+        let result = knowledge.search(query, language: conversation.language, scope: .all, limit: Engine.knowledgeCandidates)
+        guard let best = result.best else {
+            output(style.dim("no article matches (language \(conversation.language))"))
+            return
+        }
+        let threshold = engine.bot.knowledge.threshold
+        for (index, hit) in result.candidates.enumerated() {
+            let mark = hit.score >= threshold ? "" : "  (below the threshold \(String(format: "%.2f", threshold)))"
+            output("\(index + 1). \(String(format: "%.3f", hit.score))  \(hit.article)  \(hit.title)\(mark)")
+        }
+        output(style.dim("passage of \(best.hit.article)" + (best.hit.url.map { " (\($0))" } ?? "") + ":"))
+        for line in best.passage.split(separator: "\n", omittingEmptySubsequences: false) { output("  " + line) }
     }
 
     /// Fixes the language, or with "auto" lets it follow the customer's messages.

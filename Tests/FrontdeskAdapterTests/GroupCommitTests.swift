@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskAdapter
+import FrontdeskCore
 import FrontdeskStore
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskAdapter
+import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskStore
 import Logging

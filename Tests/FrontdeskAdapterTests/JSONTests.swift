@@ -1,4 +1,5 @@
 import FrontdeskAdapter
+import FrontdeskCore
 import Testing
 
 /// Parses `text` (its UTF-8 bytes).
