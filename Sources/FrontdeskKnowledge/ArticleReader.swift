@@ -243,9 +243,15 @@ public enum ArticleReader {
                     else { file.error("'\(code)' is not a language code (expected for example 'en' or 'de')", at: value) }
                 }
             case "url":
-                if let url = file.string(value, "url") { article.url = url }
+                if let url = file.string(value, "url") {
+                    if url.hasPrefix("https://") || url.hasPrefix("http://") { article.url = url }
+                    else { file.error("the url must start with https:// or http://, not '\(url)'", at: value) }
+                }
             case "updated":
-                if let updated = file.string(value, "updated") { article.updated = updated }
+                if let updated = file.string(value, "updated") {
+                    if isDate(updated) { article.updated = updated }
+                    else { file.error("updated must be a date written YYYY-MM-DD, not '\(updated)'", at: value) }
+                }
             case "tags":
                 article.tags = file.sequence(value, "tags")?.compactMap { file.string($0, "a tag") } ?? []
             case "questions":
@@ -371,8 +377,11 @@ public enum ArticleReader {
                     return []
                 }
             }
+            let before = diagnostics.count
             let fields = RawArticle(id: text("id"), title: text("title"), body: text("body"), url: text("url"), language: text("language"),
                                     tags: list("tags"), questions: list("questions"), updated: text("updated"))
+            // A field of the wrong type was reported; "missing" would only repeat it.
+            if diagnostics.count > before { continue }
             if let article = fields.article(at: SourceLocation(file: path, line: number, column: 1), sourceLine: line.count <= 300 ? line : nil,
                                             defaultID: nil, options: options, diagnostics: &diagnostics) {
                 append(article, to: &articles, merging: options.mergeRepeatedIDs)

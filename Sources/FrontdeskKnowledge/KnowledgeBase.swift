@@ -210,8 +210,12 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
         })
     }
 
+    /// Passages shorter than this are quoted with the next one.
+    static let shortPassage = 160
+
     /// The passage of an article that best answers the query: the one holding most of the
-    /// query's weight (a heading counts again), the earlier one on a tie.
+    /// query's weight (a heading counts again), the earlier one on a tie; a short one with
+    /// the next.
     public func passage(of articleID: String, for query: Query) -> String? {
         guard let passages = try? store.knowledgePassages(articleID: articleID), !passages.isEmpty else { return nil }
         let words = QueryWords(query)
@@ -233,9 +237,15 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
                 bestScore = score
             }
         }
-        let chosen = passages[best]
-        let quoted = chosen.heading.map { $0.isEmpty ? chosen.text : $0 + "\n" + chosen.text } ?? chosen.text
-        return MarkdownText.shortened(quoted, limit: options.maxPassageCharacters)
+        func quoted(_ passage: StoredPassage) -> String {
+            passage.heading.map { $0.isEmpty ? passage.text : $0 + "\n" + passage.text } ?? passage.text
+        }
+        var answer = quoted(passages[best])
+        // A short passage (an introduction) says little on its own: the next one follows it.
+        if answer.count < Self.shortPassage, best + 1 < passages.count {
+            answer += "\n\n" + quoted(passages[best + 1])
+        }
+        return MarkdownText.shortened(answer, limit: options.maxPassageCharacters)
     }
 
     /// The vocabulary, reloaded when the articles changed.

@@ -22,7 +22,10 @@ import Testing
         let tables = try store.database.read {
             try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
         }
-        #expect(tables == ["conversation_events", "conversations", "feedback", "model_cache"])
+        #expect(tables == [
+            "conversation_events", "conversations", "feedback", "kb_articles", "kb_index", "kb_index_config", "kb_index_content",
+            "kb_index_data", "kb_index_docsize", "kb_index_idx", "kb_passages", "kb_sources", "kb_state", "kb_terms", "model_cache",
+        ])
         try store.close()
         // WAL is recorded in the file itself: bytes 18 and 19 of the header are 2 (1 for a
         // rollback journal).

@@ -61,3 +61,31 @@ import Testing
         #expect(Dialogue.step(.idle, Reading(ranking: r, choice: .neither), thresholds: thresholds).0 == .answer(r[0]))
     }
 }
+
+@Suite struct KnowledgeDialogueTests {
+    let answer = KnowledgeAnswer(hit: KnowledgeHit(article: "a1", title: "T", url: nil, language: .english, score: 0.8), passage: "P")
+
+    @Test func anArticleAnswersWhatNoIntentDoes() {
+        let reading = Reading(ranking: [IntentScore(intent: "x", confidence: 0.1)], knowledge: answer)
+        let (decision, next) = Dialogue.step(.idle, reading, thresholds: Thresholds())
+        #expect(decision == .knowledge(answer))
+        #expect(next == .idle)
+        // Without an article: the fallback.
+        #expect(Dialogue.step(.idle, Reading(ranking: [IntentScore(intent: "x", confidence: 0.1)]), thresholds: Thresholds()).0 == .fallback)
+    }
+
+    @Test func aConfidentIntentKeepsItsAnswerUnlessTheArticleOverrides() {
+        let ranking = [IntentScore(intent: "x", confidence: 0.55)]
+        #expect(Dialogue.step(.idle, Reading(ranking: ranking, knowledge: answer), thresholds: Thresholds()).0 == .answer(ranking[0]))
+        let overriding = Reading(ranking: ranking, knowledge: answer, knowledgeOverridesIntent: true)
+        #expect(Dialogue.step(.idle, overriding, thresholds: Thresholds()).0 == .knowledge(answer))
+    }
+
+    @Test func anArticleCountsAsUnderstoodForTheHandOffAfterFallbacks() {
+        var support = SupportSettings()
+        support.afterFallbacks = 2
+        let reading = Reading(ranking: [], knowledge: answer)
+        // The second "not understood" in a row would hand over; an article answers instead.
+        #expect(Dialogue.step(.idle, reading, thresholds: Thresholds(), support: support, fallbacks: 1).0 == .knowledge(answer))
+    }
+}
