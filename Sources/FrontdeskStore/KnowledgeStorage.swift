@@ -263,6 +263,13 @@ extension Store {
         }
     }
 
+    /// The languages of the articles (`nil` for articles of any language).
+    public func knowledgeLanguages() throws(FrontdeskError) -> Set<LanguageCode?> {
+        try reading("the knowledge base") { db in
+            Set(try String?.fetchAll(db, sql: "SELECT DISTINCT language FROM kb_articles").map { $0.map { LanguageCode($0) } })
+        }
+    }
+
     /// The article with this id.
     public func knowledgeArticle(id: String) throws(FrontdeskError) -> StoredArticle? {
         try reading("the knowledge base") { db in
@@ -304,5 +311,37 @@ extension Store {
                               tags: list(row["tags"]), url: row["url"], updated: row["updated"], questions: list(row["questions"]))
         return StoredArticle(article: article, source: row["source"], hash: row["hash"],
                              importedAt: Date(timeIntervalSince1970: row["imported_at"]))
+    }
+}
+
+/// The baseline retrieval compares against: the articles' raw title and body in an FTS5
+/// table (default `unicode61` tokenizer, no stemming), searched with a plain `MATCH` of the
+/// query's words joined by OR and ranked by BM25. In memory; for `frontdesk kb eval --baseline`.
+public final class PlainFullTextIndex: Sendable {
+    let database: DatabaseQueue
+
+    public init(articles: [Article]) throws(FrontdeskError) {
+        do {
+            database = try DatabaseQueue()
+            try database.write { db in
+                try db.execute(sql: "CREATE VIRTUAL TABLE plain USING fts5(id UNINDEXED, title, body)")
+                let insert = try db.makeStatement(sql: "INSERT INTO plain (id, title, body) VALUES (?, ?, ?)")
+                for article in articles { try insert.execute(arguments: [article.id, article.title, article.body]) }
+            }
+        } catch {
+            throw FrontdeskError(.storage, "cannot build the baseline index: \(error)")
+        }
+    }
+
+    /// The ids of the best matches of any word of `text`, best first.
+    public func search(_ text: String, limit: Int) -> [String] {
+        // The words as FTS5 strings (letters and digits; quotes doubled), so that the
+        // baseline does not fail on punctuation either.
+        let words = text.split { !($0.isLetter || $0.isNumber) }.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        guard !words.isEmpty else { return [] }
+        return (try? database.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM plain WHERE plain MATCH ? ORDER BY bm25(plain) LIMIT ?",
+                                arguments: [words.joined(separator: " OR "), limit])
+        }) ?? []
     }
 }

@@ -128,6 +128,29 @@ public enum BotValidator {
     }
 
     /// Transcripts that use intents the bot does not have, or expect replies no intent has.
+    /// Intents answered from articles must name articles and tags the knowledge base has.
+    public static func check(knowledgeOf bot: Bot, articles: [Article]) -> [Diagnostic] {
+        let ids = Set(articles.map(\.id))
+        let tags = Set(articles.flatMap(\.tags))
+        var diagnostics: [Diagnostic] = []
+        for intent in bot.intents {
+            let at = intent.location ?? SourceLocation(file: "?", line: 1, column: 1)
+            switch intent.knowledge {
+            case .articles(let named)?:
+                for id in named where !ids.contains(id) {
+                    diagnostics.append(Diagnostic(.error, at: at, "intent '\(intent.name)' is answered from article '\(id)', which is not in the knowledge base (frontdesk kb list shows the articles)"))
+                }
+            case .tags(let named)?:
+                for tag in named where !tags.contains(tag) {
+                    diagnostics.append(Diagnostic(.warning, at: at, "intent '\(intent.name)' is answered from articles tagged '\(tag)', but no article has that tag"))
+                }
+            default:
+                break
+            }
+        }
+        return diagnostics
+    }
+
     public static func check(transcript: Transcript, bot: Bot) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let lines = (try? String(contentsOfFile: transcript.path, encoding: .utf8))?.sourceLines ?? []

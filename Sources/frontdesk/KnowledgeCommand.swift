@@ -45,6 +45,7 @@ struct KnowledgeCommand: ParsableCommand {
                 case "typos": options.typoTolerance = value != 0
                 case "other": options.otherWordWeight = value
                 case "frequent": options.frequentShare = value
+                case "frequentMin": options.frequentMinimum = Int(value)
                 default: throw ValidationError("unknown ranking parameter '\(parts[0])'")
                 }
             }
@@ -209,7 +210,7 @@ struct KnowledgeCommand: ParsableCommand {
         @Argument(parsing: .remaining, help: "The query, as a customer would write it.")
         var query: [String]
 
-        @Option(name: .long, help: ArgumentHelp("The query's language (default: detected, English or German).", valueName: "code"))
+        @Option(name: .long, help: ArgumentHelp("The query's language (default: the articles' when they all have one, else detected: English or German).", valueName: "code"))
         var language: String?
 
         @Option(name: .long, help: ArgumentHelp("How many articles to show.", valueName: "n"))
@@ -230,9 +231,9 @@ struct KnowledgeCommand: ParsableCommand {
         }
 
         func run() throws {
-            let (_, knowledge) = try store.open()
+            let (db, knowledge) = try store.open()
             let text = query.joined(separator: " ")
-            let language = self.language.map { LanguageCode($0) } ?? detectLanguage(text)
+            let language = self.language.map { LanguageCode($0) } ?? onlyLanguage(db) ?? detectLanguage(text)
             let start = ContinuousClock.now
             let found = knowledge.rank(text, language: language, limit: limit)
             let elapsed = (ContinuousClock.now - start).seconds * 1000
@@ -292,6 +293,13 @@ struct KnowledgeCommand: ParsableCommand {
 func detectLanguage(_ text: String) -> LanguageCode {
     let detector = LanguageDetector(samples: [.english: [], .german: []])
     return detector.detect(text)?.language ?? .english
+}
+
+/// The language of every article when they all have the same one (then queries need no
+/// detection).
+func onlyLanguage(_ store: Store) -> LanguageCode? {
+    guard let languages = try? store.knowledgeLanguages(), languages.count == 1, let only = languages.first else { return nil }
+    return only
 }
 
 func articleJSON(_ stored: StoredArticle, body: Bool) -> JSONValue {

@@ -47,6 +47,8 @@ struct RetrievalReport {
     var atThree = 0
     var reciprocalRanks = 0.0
     var latencies: [Double] = []
+    /// The query of each latency, in the same order.
+    var texts: [String] = []
     /// (best score, whether the best is relevant) per query, for the threshold table.
     var best: [(score: Double, relevant: Bool)] = []
     var misses: [(query: KnowledgeQuery, got: [KnowledgeHit])] = []
@@ -62,12 +64,26 @@ struct RetrievalReport {
     }
 
     static func run(_ queries: [KnowledgeQuery], knowledge: KnowledgeBase, language: LanguageCode?) -> RetrievalReport {
+        run(queries) { text in
+            knowledge.search(text, language: language ?? detectLanguage(text), scope: .all, limit: 10)
+        }
+    }
+
+    /// The baseline: a plain FTS5 `MATCH` of the raw words (scores are not comparable; 0).
+    static func run(_ queries: [KnowledgeQuery], baseline: PlainFullTextIndex) -> RetrievalReport {
+        run(queries) { text in
+            let ids = baseline.search(text, limit: 10)
+            return KnowledgeResult(candidates: ids.map { KnowledgeHit(article: $0, title: "", url: nil, language: nil, score: 0) }, best: nil)
+        }
+    }
+
+    static func run(_ queries: [KnowledgeQuery], search: (String) -> KnowledgeResult) -> RetrievalReport {
         var report = RetrievalReport()
         for query in queries {
-            let lang = language ?? detectLanguage(query.text)
             let start = ContinuousClock.now
-            let result = knowledge.search(query.text, language: lang, scope: .all, limit: 10)
+            let result = search(query.text)
             report.latencies.append((ContinuousClock.now - start).seconds * 1000)
+            report.texts.append(query.text)
             let ids = result.candidates.map(\.article)
             report.queries += 1
             if let first = ids.first, query.relevant.contains(first) { report.atOne += 1 } else { report.misses.append((query, result.candidates)) }
@@ -101,7 +117,7 @@ extension KnowledgeCommand {
         @Option(name: .long, help: ArgumentHelp("The queries (JSON Lines).", valueName: "file"))
         var queries: String
 
-        @Option(name: .long, help: ArgumentHelp("The queries' language (default: detected per query, English or German).", valueName: "code"))
+        @Option(name: .long, help: ArgumentHelp("The queries' language (default: the articles' when they all have one, else detected per query: English or German).", valueName: "code"))
         var language: String?
 
         @Option(name: .long, help: ArgumentHelp("Write the queries whose best article is wrong here (JSON Lines).", valueName: "file"))
@@ -109,6 +125,12 @@ extension KnowledgeCommand {
 
         @Flag(name: .long, help: "Print one JSON object instead of text.")
         var json = false
+
+        @Option(name: .long, help: ArgumentHelp("Also list the N slowest queries with their times (on stderr).", valueName: "n"))
+        var slowest = 0
+
+        @Flag(name: .long, help: "Measure the baseline instead: a plain FTS5 MATCH of the query's words on the raw title and body, ranked by BM25.")
+        var baseline = false
 
         @OptionGroup var store: StoreOptions
 
@@ -119,10 +141,26 @@ extension KnowledgeCommand {
         func run() throws {
             let loaded: [KnowledgeQuery]
             do { loaded = try readKnowledgeQueries(queries) } catch { report(error); throw ExitCode(2) }
-            let (_, knowledge) = try store.open()
-            let result = RetrievalReport.run(loaded, knowledge: knowledge, language: language.map { LanguageCode($0) })
+            let (db, knowledge) = try store.open()
+            let result: RetrievalReport
+            if baseline {
+                do {
+                    let index = try PlainFullTextIndex(articles: try db.knowledgeArticles().map(\.article))
+                    result = RetrievalReport.run(loaded, baseline: index)
+                } catch {
+                    report(error)
+                    throw ExitCode(2)
+                }
+            } else {
+                // The first search loads the word list (once per process): not part of a query's time.
+                _ = knowledge.search("warm up", language: .english, scope: .all, limit: 1)
+                result = RetrievalReport.run(loaded, knowledge: knowledge, language: language.map { LanguageCode($0) } ?? onlyLanguage(db))
+            }
             if let errors { try writeMisses(result, to: errors) }
-            printReport(result, json: json, extra: [:])
+            printReport(result, json: json, extra: [:], thresholds: !baseline)
+            for (ms, text) in zip(result.latencies, result.texts).sorted(by: { $0.0 > $1.0 }).prefix(slowest) {
+                printError(String(format: "%8.3f ms  ", ms) + text)
+            }
         }
     }
 
@@ -284,7 +322,7 @@ func writeMisses(_ report: RetrievalReport, to path: String) throws {
     }
 }
 
-func printReport(_ report: RetrievalReport, json: Bool, extra: [String: JSONValue]) {
+func printReport(_ report: RetrievalReport, json: Bool, extra: [String: JSONValue], thresholds: Bool = true) {
     if json {
         var object: [String: JSONValue] = [
             "queries": .int(report.queries), "p_at_1": .rounded(report.pAt1), "recall_at_3": .rounded(report.recallAt3),
@@ -304,6 +342,7 @@ func printReport(_ report: RetrievalReport, json: Bool, extra: [String: JSONValu
     output("Recall@3:  \(String(format: "%.3f", report.recallAt3))")
     output("MRR@10:    \(String(format: "%.3f", report.mrrAt10))")
     output("time:      \(String(format: "%.3f", report.msPerQuery)) ms per query (p50 \(String(format: "%.2f", report.percentile(0.5))), p95 \(String(format: "%.2f", report.percentile(0.95))), p99 \(String(format: "%.2f", report.percentile(0.99))) ms)")
+    guard thresholds else { return }
     output("by threshold (share of queries answered, share of those answered right):")
     for row in report.thresholdTable([0.3, 0.4, 0.5, 0.6, 0.7]) {
         output("  \(String(format: "%.2f", row.threshold))  answered \(String(format: "%5.1f", row.answered * 100)) %  right \(String(format: "%5.1f", row.precision * 100)) %")

@@ -38,6 +38,7 @@ struct Validate: ParsableCommand {
             engine = loaded.engine
             diagnostics += loaded.warnings
             diagnostics += BotValidator.check(loaded.engine)
+            diagnostics += BotValidator.check(knowledgeOf: loaded.engine.bot, articles: try store.knowledgeArticles().map(\.article))
         } catch {
             diagnostics += error.diagnostics.isEmpty
                 ? [Diagnostic(.error, at: SourceLocation(file: options.bot, line: 1, column: 1), error.message)]

@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import FrontdeskCore
 import FrontdeskEngine
+import FrontdeskKnowledge
 import FrontdeskStore
 import Logging
 import Testing
@@ -206,5 +207,52 @@ func transcript(_ body: String) throws -> Transcript {
         #expect(failure.attribute(forName: "message")?.stringValue == "transcripts/refund.txt:9: the bot's reply differs")
         #expect(failure.stringValue == "expected: a\nactual: b")
         #expect(try document.nodes(forXPath: "//error").count == 1)
+    }
+}
+
+@Suite struct KnowledgeTranscriptTests {
+    /// The test bot with one article in its knowledge base.
+    static let engine: Engine = {
+        let knowledge = KnowledgeBase(store: try! Store(inMemory: Logger(label: "test")), logger: Logger(label: "test"))
+        _ = try! knowledge.importArticles([
+            Article(id: "parrots", title: "Parrots at the office", body: "Parrots are welcome at the office on Fridays.", language: .english,
+                    url: "https://help.example.com/parrots"),
+        ], source: "test", prune: false)
+        return Engine(bot: testEngine.bot, model: testEngine.model, variations: .first, knowledge: knowledge)
+    }()
+
+    @Test func articleExpectationsPassAndFailWithTheCandidates() throws {
+        let runner = TranscriptRunner(engine: Self.engine)
+        let passing = runner.run(try transcript("""
+            customer: are parrots welcome at the office on fridays?
+            bot one of: disclosure
+            bot: Parrots are welcome at the office on Fridays.\n  \n  Source: Parrots at the office – https://help.example.com/parrots
+            article: parrots
+            customer: xqzv plmk wrtz
+            bot one of: fallback
+            article: none
+            """.replacingOccurrences(of: "\\n", with: "\n")))
+        #expect(passing.failures.isEmpty, "\(passing.failures.map(\.failure))")
+
+        let question = "are parrots welcome at the office on fridays?"
+        let score = try #require(Self.engine.knowledge?.search(question, language: .english, scope: .all, limit: 1).best?.hit.score)
+        let failing = runner.run(try transcript("customer: \(question)\narticle: none\ncustomer: \(question)\narticle: cats\n"))
+        let actual = "parrots (candidates: parrots \(String(format: "%.2f", score)))"
+        #expect(failing.failures.map(\.failure) == [
+            TurnFailure(line: 4, message: "the reply quotes a knowledge article", expected: "no article", actual: actual),
+            TurnFailure(line: 6, message: "the reply does not quote article 'cats'", expected: "cats", actual: actual),
+        ])
+    }
+
+    @Test func validationNamesMissingArticlesAndTags() throws {
+        var bot = testEngine.bot
+        bot.intents[0].knowledge = .articles(["parrots", "cats"])
+        bot.intents[1].knowledge = .tags(["pets"])
+        let found = BotValidator.check(knowledgeOf: bot, articles: [Article(id: "parrots", title: "P", body: "B", tags: ["birds"])])
+        #expect(found.map(\.message) == [
+            "intent 'refund' is answered from article 'cats', which is not in the knowledge base (frontdesk kb list shows the articles)",
+            "intent 'cancel' is answered from articles tagged 'pets', but no article has that tag",
+        ])
+        #expect(found.map(\.severity) == [.error, .warning])
     }
 }
