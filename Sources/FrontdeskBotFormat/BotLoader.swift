@@ -182,7 +182,13 @@ public enum BotLoader {
         return files.sorted()
     }
 
-    package static func readFile(_ path: String, into diagnostics: inout [Diagnostic]) -> SourceFile? {
+    static func readFile(_ path: String, into diagnostics: inout [Diagnostic]) -> SourceFile? {
+        readText(path, into: &diagnostics).map { SourceFile(path: path, text: $0) }
+    }
+
+    /// A text file's contents; a file that cannot be read or is not UTF-8 is reported (with
+    /// the place of the first bad byte).
+    package static func readText(_ path: String, into diagnostics: inout [Diagnostic]) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
             return nil
@@ -194,7 +200,7 @@ public enum BotLoader {
                                           "the file is not valid UTF-8 (save it as UTF-8)", sourceLine: line))
             return nil
         }
-        return SourceFile(path: path, text: String(decoding: data, as: UTF8.self))
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -95,3 +95,15 @@ public struct HandoffSummary: Hashable, Sendable {
         self.reason = reason
     }
 }
+
+extension String {
+    /// Without leading and trailing white space and line breaks (without Foundation's
+    /// `trimmingCharacters`, which goes through NSString and is slow on every reply).
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
+    }
+}

@@ -320,15 +320,3 @@ public struct Engine: Sendable {
         intents[intent]?.title(in: language, fallback: bot.defaultLanguage) ?? intent.rawValue
     }
 }
-
-extension String {
-    /// Without leading and trailing white space and line breaks (without Foundation's
-    /// `trimmingCharacters`, which is slow on every reply).
-    var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
-        return String(scalars[first...last])
-    }
-}

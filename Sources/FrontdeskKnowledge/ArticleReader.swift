@@ -115,18 +115,7 @@ public enum ArticleReader {
     }
 
     static func readText(_ path: String, into diagnostics: inout [Diagnostic]) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"))
-            return nil
-        }
-        if let invalid = firstInvalidUTF8(in: data) {
-            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            let line = invalid.line <= lines.count ? String(decoding: lines[invalid.line - 1], as: UTF8.self) : nil
-            diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: invalid.line, column: invalid.column),
-                                          "the file is not valid UTF-8 (save it as UTF-8)", sourceLine: line))
-            return nil
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        guard let text = BotLoader.readText(path, into: &diagnostics) else { return nil }
         return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
 

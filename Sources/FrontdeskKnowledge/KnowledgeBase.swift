@@ -395,13 +395,6 @@ public struct Query: Sendable {
         /// Indexed words matching it, with how much a match counts (1 for the word itself).
         public let alternatives: [(word: String, weight: Double)]
         public let idf: Double
-
-        /// How much a set of words matches this term: the best alternative's weight.
-        func weight(in words: Set<String>) -> Double? {
-            var best: Double?
-            for (word, weight) in alternatives where words.contains(word) { best = max(best ?? 0, weight) }
-            return best
-        }
     }
 
     public let terms: [Term]

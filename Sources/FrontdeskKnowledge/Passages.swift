@@ -10,12 +10,6 @@ public struct Passage: Sendable, Equatable {
     public let text: String
     /// The text as indexed: link texts without their URLs.
     public let words: String
-
-    /// The heading and the text, as quoted in a reply.
-    public var quoted: String {
-        guard let heading, !heading.isEmpty else { return text }
-        return heading + "\n" + text
-    }
 }
 
 /// Markdown as the knowledge base reads it: headings, paragraphs, lists, emphasis and links.
@@ -63,7 +57,7 @@ public enum MarkdownText {
             block = []
         }
         for raw in markdown.sourceLinesForMarkdown {
-            let line = raw.trimmed
+            let line = raw.trimmingWhitespace
             if line.isEmpty {
                 endBlock()
                 continue
@@ -87,8 +81,8 @@ public enum MarkdownText {
         guard line.hasPrefix("#") else { return nil }
         let hashes = line.prefix { $0 == "#" }.count
         guard hashes <= 6, line.dropFirst(hashes).first == " " else { return nil }
-        var text = String(line.dropFirst(hashes)).trimmed
-        while text.hasSuffix("#") { text = String(text.dropLast()).trimmed }
+        var text = String(line.dropFirst(hashes)).trimmingWhitespace
+        while text.hasSuffix("#") { text = String(text.dropLast()).trimmingWhitespace }
         return text
     }
 
@@ -104,7 +98,7 @@ public enum MarkdownText {
     static func plainBlock(_ lines: [String], urls: Bool = true) -> String {
         var out: [String] = []
         for raw in lines {
-            let line = raw.trimmed
+            let line = raw.trimmingWhitespace
             if line.allSatisfy({ $0 == "-" || $0 == "*" || $0 == "_" }) { continue }  // a rule
             var text = line
             if text.hasPrefix(">") { text = String(text.drop { $0 == ">" || $0 == " " }) }
@@ -182,7 +176,7 @@ public enum MarkdownText {
         guard let close, close + 1 < chars.count, chars[close + 1] == "(",
               let end = chars[(close + 1)...].firstIndex(of: ")") else { return nil }
         let text = plainInline(String(chars[(start + 1)..<close]), urls: false)
-        var url = String(chars[(close + 2)..<end]).trimmed
+        var url = String(chars[(close + 2)..<end]).trimmingWhitespace
         if let space = url.firstIndex(of: " ") { url = String(url[..<space]) }  // a title after the URL
         return (text, url, end + 1)
     }
@@ -199,7 +193,7 @@ public enum MarkdownText {
             return next == head.endIndex || head[next] == " " || head[next] == "\n"
         }
         if let last = ends.last, head.distance(from: head.startIndex, to: last) >= limit / 2 {
-            let cut = String(head[...last]).trimmed
+            let cut = String(head[...last]).trimmingWhitespace
             return cut + " …"
         }
         let words = head.split(separator: " ", omittingEmptySubsequences: false).dropLast().joined(separator: " ")
@@ -208,16 +202,6 @@ public enum MarkdownText {
 }
 
 extension String {
-    /// Without leading and trailing white space (Foundation's `trimmingCharacters` goes
-    /// through NSString and is slow).
-    var trimmed: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
-        return String(scalars[first...last])
-    }
-
     /// Lines at any line break.
     var sourceLinesForMarkdown: [String] {
         split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)

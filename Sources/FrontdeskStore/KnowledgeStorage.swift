@@ -263,6 +263,11 @@ extension Store {
         }
     }
 
+    /// How many articles there are.
+    public func knowledgeArticleCount() throws(FrontdeskError) -> Int {
+        try reading("the knowledge base") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM kb_articles") ?? 0 }
+    }
+
     /// The languages of the articles (`nil` for articles of any language).
     public func knowledgeLanguages() throws(FrontdeskError) -> Set<LanguageCode?> {
         try reading("the knowledge base") { db in

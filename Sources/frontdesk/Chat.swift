@@ -158,7 +158,8 @@ final class ChatSession {
 
     func printBanner() {
         let bot = engine.bot
-        output(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · /help for commands"))
+        let articles = (try? store.knowledgeArticleCount()) ?? 0
+        output(style.dim("\(bot.name) · languages \(bot.languages.map(\.rawValue).joined(separator: ", ")) · \(bot.intents.count) intents · \(articles) articles · /help for commands"))
         if let resumed, resumed.messages > 0 {
             output(style.dim("resuming conversation \(conversation.id): \(resumed.messages) message(s) so far; /state shows where it stands"))
         } else {
