@@ -58,6 +58,10 @@ enum DefaultReplies {
         "de": ["{answer}\n\nQuelle: {source}"],
     ])
 
+    /// For languages without a default of their own: the passage, then its source (no words
+    /// to translate).
+    static let knowledgeAnswerAnyLanguage: [ReplyTemplate] = [(try? ReplyTemplate(parsing: "{answer}\n\n— {source}"))].compactMap { $0 }
+
     /// The defaults by built-in reply name.
     static let named: [String: Variations] = [
         "disclosure": disclosure, "fallback": fallback, "did_you_mean": didYouMean, "rephrase": rephrase,

@@ -133,8 +133,22 @@ public struct Engine: Sendable {
                               yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion, knowledge: unmatchedAnswer,
                               knowledgeOverridesIntent: overrides)
         let stateBefore = conversation.state
-        let (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
+        var (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
                                              now: now, fallbacks: conversation.consecutiveFallbacks)
+        // An intent answered from articles: the articles in its scope are searched for what was
+        // asked (after a picked option or a tapped button, the message before it). With no
+        // article good enough and no replies of its own, the message was not answered after all.
+        var intentArticles: (intent: IntentName, result: KnowledgeResult)?
+        if case .answer(let score) = decision, let intent = intents[score.intent], let scope = intent.knowledge, let knowledge {
+            let asked = choice != nil && conversation.recentMessages.count > 1
+                ? conversation.recentMessages[conversation.recentMessages.count - 2] : text
+            let result = knowledge.search(asked, language: language, scope: scope, limit: Self.knowledgeCandidates)
+            intentArticles = (score.intent, result)
+            if (result.best?.hit.score ?? 0) < bot.knowledge.threshold, intent.replies.values.allSatisfy(\.isEmpty) {
+                decision = .fallback
+                candidates = result.candidates
+            }
+        }
         conversation.state = next
         conversation.consecutiveFallbacks = decision == .fallback ? conversation.consecutiveFallbacks + 1 : 0
         if let answered = decision.answeredIntent {
@@ -181,11 +195,8 @@ public struct Engine: Sendable {
         func renderIntent(_ score: IntentScore) {
             guard let intent = intents[score.intent] else { return }
             if let scope = intent.knowledge, let knowledge {
-                // A picked option or a tapped button says which intent, not what was asked:
-                // the message before it is what is looked up.
-                let asked = choice != nil && conversation.recentMessages.count > 1
-                    ? conversation.recentMessages[conversation.recentMessages.count - 2] : text
-                let result = knowledge.search(asked, language: language, scope: scope, limit: Self.knowledgeCandidates)
+                let result = intentArticles?.intent == score.intent ? intentArticles!.result
+                    : knowledge.search(text, language: language, scope: scope, limit: Self.knowledgeCandidates)
                 candidates = result.candidates
                 if let best = result.best, best.hit.score >= bot.knowledge.threshold {
                     renderKnowledge(best)

@@ -33,7 +33,7 @@ public enum ArticleReader {
     public static func read(path: String, options: Options = Options()) throws(FrontdeskError) -> [Article] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FrontdeskError(.io, "\(path): error: no such file or folder")
+            throw FrontdeskError(.io, "\(path): no such file or folder")
         }
         var diagnostics: [Diagnostic] = []
         var articles: [Article] = []
@@ -61,7 +61,7 @@ public enum ArticleReader {
             case "jsonl", "ndjson":
                 articles = jsonLines(text, path: path, options: options, diagnostics: &diagnostics)
             default:
-                throw FrontdeskError(.invalidData, "\(path): error: unknown kind of file (expected a folder, .md, .csv or .jsonl)")
+                throw FrontdeskError(.invalidData, "\(path): unknown kind of file (expected a folder, .md, .csv or .jsonl)")
             }
         }
         checkDuplicates(articles, into: &diagnostics)
@@ -270,7 +270,7 @@ public enum ArticleReader {
             return []
         }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        func column(_ field: String) -> Int? { columns.firstIndex(of: options.fieldNames[field] ?? field) }
+        func column(_ field: String) -> Int? { columns.firstIndex(of: (options.fieldNames[field] ?? field).lowercased()) }
         for required in ["title", "body"] where column(required) == nil {
             diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: header.line, column: 1),
                                           "the header has no '\(options.fieldNames[required] ?? required)' column", sourceLine: text.sourceLines.first))

@@ -74,11 +74,13 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
     public func importArticles(_ articles: [Article], source: String, prune: Bool, fingerprint: String? = nil,
                                now: Date = Date()) throws(FrontdeskError) -> ImportReport {
         var report = ImportReport()
-        let existing = try store.knowledgeHashes(source: nil)
+        let existing = try store.knowledgeHashes()
         var upserts: [IndexedArticle] = []
         for article in articles {
-            if let hash = existing[article.id] {
-                if hash == article.contentHash {
+            if let stored = existing[article.id] {
+                // An unchanged article imported earlier from another source is written again: it
+                // moves to this source (and is pruned with it).
+                if stored.hash == article.contentHash, stored.source == source {
                     report.unchanged += 1
                     continue
                 }
@@ -88,10 +90,9 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
             }
             upserts.append(index(article))
         }
-        // An unchanged article imported earlier from another source still counts as this source's.
         if prune {
             let present = Set(articles.map(\.id))
-            report.removed = try store.knowledgeHashes(source: source).keys.filter { !present.contains($0) }.sorted()
+            report.removed = existing.filter { $0.value.source == source && !present.contains($0.key) }.map(\.key).sorted()
         }
         try store.applyKnowledge(upserts: upserts, removals: report.removed, source: source, fingerprint: fingerprint, at: now)
         logger.info("imported articles", metadata: [
@@ -105,8 +106,12 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
     /// articles whose files are gone). `nil` when there is no such folder.
     public func importFolderIfChanged(_ path: String, options: ArticleReader.Options = ArticleReader.Options(),
                                       now: Date = Date()) throws(FrontdeskError) -> ImportReport? {
-        guard let fingerprint = ArticleReader.fingerprint(of: path) else { return nil }
         let source = Self.sourceName(path)
+        guard let fingerprint = ArticleReader.fingerprint(of: path) else {
+            // The folder is gone: so are its articles (nothing to do when there were none).
+            guard try store.knowledgeHashes().contains(where: { $0.value.source == source }) else { return nil }
+            return try importArticles([], source: source, prune: true, fingerprint: nil, now: now)
+        }
         if try store.knowledgeFingerprint(source: source) == fingerprint {
             var report = ImportReport()
             report.skipped = true

@@ -70,15 +70,12 @@ public struct ColumnWeights: Sendable, Hashable {
 }
 
 extension Store {
-    /// The id and content hash of every stored article of `source` (all sources when `nil`).
-    public func knowledgeHashes(source: String?) throws(FrontdeskError) -> [String: String] {
+    /// The content hash and source of every stored article, by id.
+    public func knowledgeHashes() throws(FrontdeskError) -> [String: (hash: String, source: String)] {
         try reading("the knowledge base") { db in
-            let rows = if let source {
-                try Row.fetchAll(db, sql: "SELECT id, hash FROM kb_articles WHERE source = ?", arguments: [source])
-            } else {
-                try Row.fetchAll(db, sql: "SELECT id, hash FROM kb_articles")
-            }
-            return Dictionary(rows.map { ($0["id"] as String, $0["hash"] as String) }, uniquingKeysWith: { a, _ in a })
+            var result: [String: (hash: String, source: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, hash, source FROM kb_articles") { result[row[0]] = (row[1], row[2]) }
+            return result
         }
     }
 

@@ -131,7 +131,7 @@ public enum BotValidator {
     /// Intents answered from articles must name articles and tags the knowledge base has.
     public static func check(knowledgeOf bot: Bot, articles: [Article]) -> [Diagnostic] {
         let ids = Set(articles.map(\.id))
-        let tags = Set(articles.flatMap(\.tags))
+        let tags = Set(articles.flatMap(\.tags).map { $0.lowercased() })
         var diagnostics: [Diagnostic] = []
         for intent in bot.intents {
             let at = intent.location ?? SourceLocation(file: "?", line: 1, column: 1)
@@ -141,7 +141,7 @@ public enum BotValidator {
                     diagnostics.append(Diagnostic(.error, at: at, "intent '\(intent.name)' is answered from article '\(id)', which is not in the knowledge base (frontdesk kb list shows the articles)"))
                 }
             case .tags(let named)?:
-                for tag in named where !tags.contains(tag) {
+                for tag in named where !tags.contains(tag.lowercased()) {
                     diagnostics.append(Diagnostic(.warning, at: at, "intent '\(intent.name)' is answered from articles tagged '\(tag)', but no article has that tag"))
                 }
             default:

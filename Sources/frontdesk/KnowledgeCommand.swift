@@ -279,12 +279,22 @@ struct KnowledgeCommand: ParsableCommand {
         func run() throws {
             let (db, _) = try store.open()
             let removed: Bool
-            do { removed = try db.removeKnowledgeArticle(id: id) } catch { report(error); throw ExitCode(2) }
+            let source: String?
+            do {
+                source = try db.knowledgeArticle(id: id)?.source
+                removed = try db.removeKnowledgeArticle(id: id)
+            } catch {
+                report(error)
+                throw ExitCode(2)
+            }
             guard removed else {
                 printError("error: no article '\(id)' (frontdesk kb list shows them)")
                 throw ExitCode(1)
             }
             output("removed \(id)")
+            if let source, FileManager.default.fileExists(atPath: source) {
+                printError("note: it was imported from \(source); it comes back when that is imported again (delete it there to remove it for good)")
+            }
         }
     }
 }

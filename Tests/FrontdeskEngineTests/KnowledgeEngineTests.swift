@@ -107,13 +107,17 @@ func makeEngine(with knowledge: FakeKnowledge, extraIntents: String = "") throws
         #expect(turn.messages.map(\.text) == ["Turn it on\nOpen the VPN settings.\n\nSource: Kill switch – https://help.example.com/ks"])
         #expect(fake.asked.withLock { $0.last?.scope } == .articles(["ks"]))
 
-        // No article good enough and no replies of its own: the fallback, nothing made up.
+        // No article good enough and no replies of its own: not answered after all (the
+        // fallback, counted as one), nothing made up.
         let weak = FakeKnowledge(score: 0.2)
         var (engine2, conversation2) = try makeEngine(with: weak, extraIntents: intents)
         let refused = engine2.respond(to: UserMessage(text: "how does the kill switch work"), in: &conversation2)
-        #expect(refused.decision.answeredIntent?.intent == "kill_switch")
+        #expect(refused.decision == .fallback)
         #expect(refused.messages.map(\.text) == ["Sorry, I did not get that."])
         #expect(refused.knowledge == nil)
+        #expect(refused.knowledgeCandidates.map(\.score) == [0.2])
+        #expect(conversation2.consecutiveFallbacks == 1)
+        #expect(weak.questions == ["how does the kill switch work"])  // searched once
     }
 
     @Test func theArticlesOfTheBotFolderAreImportedWhenItLoads() throws {
@@ -147,5 +151,35 @@ func makeEngine(with knowledge: FakeKnowledge, extraIntents: String = "") throws
                 "\(dir)/articles/broken.md:1:1: error: the front-matter header is not closed (expected a line with `---` after it)",
             ])
         }
+    }
+}
+
+@Suite struct KnowledgeReplyLanguageTests {
+    @Test func aLanguageWithoutBuiltInRepliesGetsALanguageNeutralKnowledgeAnswer() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-fr-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let names = ["disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm", "form_cancelled",
+                     "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back"]
+        let replies = names.map { name -> String in
+            let text = name == "did_you_mean" ? "{option_1} ou {option_2} ?" : name == "handoff_closed" ? "Fermé jusqu'à {next_open}." : "Texte \(name)."
+            return "  \(name):\n    fr: [\"\(text)\"]"
+        }.joined(separator: "\n")
+        try "version: 1\nname: Robot\nlanguages: [fr]\nthresholds: {confidence: 0.99}\nreplies:\n\(replies)\n".write(toFile: "\(dir)/bot.yaml", atomically: true, encoding: .utf8)
+        try """
+            version: 1
+            intents:
+              - name: bonjour
+                examples: {fr: [bonjour, salut, coucou, bonsoir, allo]}
+                replies: {fr: ["Bonjour !"]}
+              - name: au_revoir
+                examples: {fr: [au revoir, salut alors, adieu, à bientôt, bonne journée]}
+                replies: {fr: ["Au revoir !"]}
+            """.write(toFile: "\(dir)/intents.yaml", atomically: true, encoding: .utf8)
+        let loaded = try loadEngine(dir).engine
+        let engine = Engine(bot: loaded.bot, model: loaded.model, variations: .seeded(1), knowledge: FakeKnowledge(score: 0.9))
+        var conversation = engine.startConversation(id: "c1")
+        conversation.turn = 1
+        let turn = engine.respond(to: UserMessage(text: "xqzv plmk wrtz"), in: &conversation)
+        #expect(turn.messages.map(\.text) == ["Turn it on\nOpen the VPN settings.\n\n— Kill switch – https://help.example.com/ks"])
     }
 }

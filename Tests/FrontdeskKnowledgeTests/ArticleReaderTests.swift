@@ -90,7 +90,7 @@ func readFailure(_ path: String, options: ArticleReader.Options = ArticleReader.
     }
 
     @Test func aMissingPathIsAnError() {
-        #expect(readFailure("\(fixtures)/nothing-here") == "\(fixtures)/nothing-here: error: no such file or folder")
+        #expect(readFailure("\(fixtures)/nothing-here") == "\(fixtures)/nothing-here: no such file or folder")
     }
 }
 
@@ -129,7 +129,7 @@ func readFailure(_ path: String, options: ArticleReader.Options = ArticleReader.
             ^
             """)
         // Renaming the column makes it readable.
-        let articles = try? ArticleReader.read(path: path, options: ArticleReader.Options(fieldNames: ["title": "heading"]))
+        let articles = try? ArticleReader.read(path: path, options: ArticleReader.Options(fieldNames: ["title": "Heading"]))
         #expect(articles?.map(\.title) == ["Title"])
     }
 

@@ -44,6 +44,11 @@ func fixtureKnowledgeBase() throws -> KnowledgeBase {
         let pruned = try knowledge.importArticles(Array(articles.dropLast()), source: "help-centre", prune: true)
         #expect(pruned.removed == [articles.last!.id])
         #expect(try store.knowledgeArticles().map(\.article.id).sorted() == ["en/cancel-subscription", "invoice", "refund", "reset-password", "reset-password-de"])
+        // An unchanged article imported again from another source moves to it.
+        let moved = try knowledge.importArticles([articles[0]], source: "other", prune: false)
+        #expect(moved.updated == [articles[0].id])
+        #expect(try store.knowledgeArticle(id: articles[0].id)?.source == "other")
+        _ = try knowledge.importArticles([articles[0]], source: "help-centre", prune: false)
         // Without --prune nothing is removed.
         let kept = try knowledge.importArticles([articles[0]], source: "help-centre", prune: false)
         #expect(kept.removed.isEmpty)
@@ -66,6 +71,10 @@ func fixtureKnowledgeBase() throws -> KnowledgeBase {
         #expect(report?.updated == ["en/vpn-kill-switch"])
         #expect(report?.removed == ["reset-password-de"])
         #expect(try knowledge.importFolderIfChanged("\(folder)/missing") == nil)
+        // The whole folder deleted: its articles go too.
+        try FileManager.default.removeItem(atPath: folder)
+        #expect(try knowledge.importFolderIfChanged(folder)?.removed.count == 3)
+        #expect(try store.knowledgeArticleCount() == 0)
     }
 
     @Test func aRemovedArticleIsNoLongerFound() throws {
