@@ -183,8 +183,11 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
     /// The candidates for a message, best first, with their measures.
     public func rank(_ text: String, language: LanguageCode, scope: KnowledgeScope = .all, limit: Int = 10) -> Search {
         let vocabulary = currentVocabulary()
+        // No articles (a bot without a knowledge base): nothing to look up.
+        guard vocabulary.articles > 0 else { return Search(query: Query.empty, ranked: []) }
         let analyzer = analyzer(for: language)
-        let query = Query(text, analyzer: analyzer, vocabulary: vocabulary, synonyms: synonyms(for: analyzer), options: options)
+        let query = Query(text, analyzer: analyzer, vocabulary: vocabulary, synonyms: options.synonyms ? synonyms(for: analyzer) : [:],
+                          options: options)
         guard !query.terms.isEmpty else { return Search(query: query, ranked: []) }
         let matches: [IndexMatch]
         do {
@@ -205,10 +208,9 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
         }
         ranked.sort { $0.rank != $1.rank ? $0.rank > $1.rank : $0.match.id < $1.match.id }
         let top = ranked.prefix(limit)
-        let headings = (try? store.knowledgeHeadings(ids: top.map(\.match.id))) ?? [:]
-        return Search(query: query, ranked: top.compactMap { item in
-            guard let a = headings[item.match.id] else { return nil }
-            let hit = KnowledgeHit(article: item.match.id, title: a.title, url: a.url, language: a.language,
+        return Search(query: query, ranked: top.map { item in
+            let a = item.match
+            let hit = KnowledgeHit(article: a.id, title: a.title, url: a.url, language: a.language,
                                    score: (item.measures.score(options) * 1000).rounded() / 1000)
             return Ranked(hit: hit, bm25: bestBM25 > 0 ? -item.match.bm25 / bestBM25 : 0, questionSimilarity: item.measures.questionSimilarity,
                           coverage: item.measures.coverage, proximity: item.measures.proximity, rank: item.rank)
@@ -292,6 +294,8 @@ public struct RankingOptions: Sendable, Hashable {
     public var otherWordWeight = 0.5
     /// Words not in the index are matched to indexed ones one edit away (two for long words).
     public var typoTolerance = true
+    /// Words of the message also find their synonyms (English and German lists).
+    public var synonyms = true
     /// Passages are at most this long.
     public var maxPassageCharacters = 700
 
@@ -405,6 +409,13 @@ public struct Query: Sendable {
     public let terms: [Term]
     /// The total weight of the terms.
     public let totalWeight: Double
+
+    /// A query with no words.
+    static let empty = Query(terms: [])
+    private init(terms: [Term]) {
+        self.terms = terms
+        self.totalWeight = 0
+    }
 
     /// Every indexed word to search for.
     var searchTerms: [String] {

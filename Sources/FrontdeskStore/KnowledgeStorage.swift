@@ -46,11 +46,14 @@ public struct StoredArticle: Sendable, Equatable {
     public let importedAt: Date
 }
 
-/// A full-text match: the article's rowid and id, its BM25 rank (lower is better) and its
-/// analysed words.
+/// A full-text match: the article's rowid, id, title, link and language, its BM25 rank (lower
+/// is better) and its analysed words.
 public struct IndexMatch: Sendable {
     public let rowid: Int64
     public let id: String
+    public let title: String
+    public let url: String?
+    public let language: LanguageCode?
     public let bm25: Double
     public let titleTerms: String
     public let questionTerms: String
@@ -237,15 +240,20 @@ extension Store {
                                           arguments: [pattern, limit]).map { ($0[0], $0[1]) }
             }
             guard !ranked.isEmpty else { return [] }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT a.rowid, a.id, i.title, i.questions, i.body FROM kb_articles a JOIN kb_index i ON i.rowid = a.rowid
-                WHERE a.rowid IN (\(databaseQuestionMarks(count: ranked.count)))
-                """, arguments: StatementArguments(ranked.map(\.0)))
+            // The analysed words are read from the index's own content table (c0, c1, c2: title,
+            // questions, body), a plain table, rather than through the virtual table.
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT a.rowid, a.id, a.title, a.url, a.language, c.c0, c.c1, c.c2
+                FROM kb_articles a JOIN kb_index_content c ON c.id = a.rowid
+                WHERE a.rowid IN (SELECT value FROM json_each(?))
+                """), arguments: ["[" + ranked.map { String($0.0) }.joined(separator: ",") + "]"])
             var byRowid: [Int64: Row] = [:]
             for row in rows { byRowid[row[0]] = row }
             return ranked.compactMap { rowid, bm25 in
                 guard let row = byRowid[rowid] else { return nil }
-                return IndexMatch(rowid: rowid, id: row[1], bm25: bm25, titleTerms: row[2], questionTerms: row[3], bodyTerms: row[4])
+                let language: String? = row[4]
+                return IndexMatch(rowid: rowid, id: row[1], title: row[2], url: row[3], language: language.map { LanguageCode($0) },
+                                  bm25: bm25, titleTerms: row[5], questionTerms: row[6], bodyTerms: row[7])
             }
         }
     }
@@ -276,23 +284,6 @@ extension Store {
     public func knowledgeArticle(id: String) throws(FrontdeskError) -> StoredArticle? {
         try reading("the knowledge base") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM kb_articles WHERE id = ?"), arguments: [id]).map(Self.storedArticle)
-        }
-    }
-
-    /// The title, URL and language of the articles with these ids, by id.
-    public func knowledgeHeadings(ids: [String]) throws(FrontdeskError) -> [String: (title: String, url: String?, language: LanguageCode?)] {
-        guard !ids.isEmpty else { return [:] }
-        return try reading("the knowledge base") { db in
-            var result: [String: (title: String, url: String?, language: LanguageCode?)] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
-                let sql = "SELECT id, title, url, language FROM kb_articles WHERE id IN (\(databaseQuestionMarks(count: part.count)))"
-                for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(part)) {
-                    let language: String? = row[3]
-                    result[row[0]] = (row[1], row[2], language.map { LanguageCode($0) })
-                }
-            }
-            return result
         }
     }
 

@@ -43,6 +43,7 @@ struct KnowledgeCommand: ParsableCommand {
                 case "proximity": options.proximityWeight = value
                 case "candidates": options.candidates = Int(value)
                 case "typos": options.typoTolerance = value != 0
+                case "synonyms": options.synonyms = value != 0
                 case "other": options.otherWordWeight = value
                 case "frequent": options.frequentShare = value
                 case "frequentMin": options.frequentMinimum = Int(value)
@@ -301,9 +302,11 @@ struct KnowledgeCommand: ParsableCommand {
 
 /// English or German, whichever the message looks more like (English when unsure).
 func detectLanguage(_ text: String) -> LanguageCode {
-    let detector = LanguageDetector(samples: [.english: [], .german: []])
-    return detector.detect(text)?.language ?? .english
+    englishOrGerman.detect(text)?.language ?? .english
 }
+
+/// Made once: building a detector reads its word lists.
+let englishOrGerman = LanguageDetector(samples: [.english: [], .german: []])
 
 /// The language of every article when they all have the same one (then queries need no
 /// detection).
