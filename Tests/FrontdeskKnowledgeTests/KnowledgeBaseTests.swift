@@ -153,6 +153,13 @@ func fixtureKnowledgeBase() throws -> KnowledgeBase {
         #expect(knowledge.search(long, language: .english, scope: .all, limit: 3).best?.hit.article == "en/vpn-kill-switch")
     }
 
+    @Test func germanCompoundsAreSplitIntoIndexedWords() throws {
+        let knowledge = try fixtureKnowledgeBase()
+        let found = knowledge.rank("Passwortanmeldeseite", language: .german)
+        #expect(found.query.terms.map { $0.alternatives.map(\.word) } == [["passwort", "anmeldeseit"]])
+        #expect(found.ranked.first?.hit.article == "reset-password-de")
+    }
+
     @Test func germanSpellingsAreFolded() throws {
         let knowledge = try fixtureKnowledgeBase()
         // ß → ss, ö → oe, ä → ae, on both sides.
