@@ -58,9 +58,11 @@ enum DefaultReplies {
         "de": ["{answer}\n\nQuelle: {source}"],
     ])
 
-    /// For languages without a default of their own: the passage, then its source (no words
-    /// to translate).
-    static let knowledgeAnswerAnyLanguage: [ReplyTemplate] = [(try? ReplyTemplate(parsing: "{answer}\n\n— {source}"))].compactMap { $0 }
+    /// Defaults for languages without one of their own, for replies that need no words to
+    /// translate: a knowledge answer is the passage, then its source.
+    static let anyLanguage: [String: [ReplyTemplate]] = [
+        "knowledge_answer": [(try? ReplyTemplate(parsing: "{answer}\n\n— {source}"))].compactMap { $0 },
+    ]
 
     /// The defaults by built-in reply name.
     static let named: [String: Variations] = [

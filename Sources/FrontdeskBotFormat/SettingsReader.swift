@@ -122,7 +122,7 @@ struct SettingsReader {
                 }
             }
             for language in languages where variations[language] == nil {
-                if let fallback = defaults[language] ?? (key == "knowledge_answer" ? DefaultReplies.knowledgeAnswerAnyLanguage : nil) {
+                if let fallback = defaults[language] ?? DefaultReplies.anyLanguage[key] {
                     variations[language] = fallback
                 } else {
                     let at = file.keyNode(repliesMapping ?? root, key).map { file.location(of: $0) } ?? file.location(root.mark)
