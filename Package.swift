@@ -65,7 +65,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "FrontdeskUnderstandingTests", dependencies: ["FrontdeskUnderstanding"]),
-        .testTarget(name: "FrontdeskBotFormatTests", dependencies: ["FrontdeskBotFormat"]),
+        .testTarget(name: "FrontdeskBotFormatTests", dependencies: ["FrontdeskBotFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskKnowledgeTests", dependencies: ["FrontdeskKnowledge", "FrontdeskStore", "FrontdeskCore"],
                     exclude: ["Fixtures"]),

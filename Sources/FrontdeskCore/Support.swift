@@ -107,3 +107,30 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+extension String {
+    /// Escaped for XML and HTML element content and quoted attribute values. Characters XML
+    /// does not allow (control characters other than tab and line breaks) become U+FFFD.
+    public var xmlEscaped: String {
+        var output = ""
+        output.reserveCapacity(utf8.count)
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
+            default:
+                let v = scalar.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF {
+                    output += "\u{FFFD}"
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output
+    }
+}

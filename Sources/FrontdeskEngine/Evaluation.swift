@@ -1,4 +1,5 @@
 import Foundation
+import FrontdeskBotFormat
 import FrontdeskCore
 import FrontdeskUnderstanding
 
@@ -30,48 +31,20 @@ public enum LabeledData {
                 fail("the line is not valid UTF-8")
                 continue
             }
-            let object: Any
-            do {
-                object = try JSONSerialization.jsonObject(with: Data(bytes))
-            } catch {
-                fail("not valid JSON")
-                continue
+            switch LabeledLine.parse(Data(bytes)) {
+            case .failure(let problem):
+                fail(problem.message)
+            case .success(let example) where example.intent.isEmpty:
+                fail("\"intent\" must be a non-empty string")
+            case .success(let example):
+                examples.append(LabeledExample(text: example.text, intent: IntentName(example.intent)))
             }
-            guard let dictionary = object as? [String: Any] else {
-                fail("expected a JSON object like {\"text\": \"...\", \"intent\": \"...\"}")
-                continue
-            }
-            guard let text = dictionary["text"] as? String else {
-                fail(dictionary["text"] == nil ? "missing \"text\"" : "\"text\" must be a string")
-                continue
-            }
-            guard let intent = dictionary["intent"] as? String, !intent.isEmpty else {
-                fail(dictionary["intent"] == nil ? "missing \"intent\"" : "\"intent\" must be a non-empty string")
-                continue
-            }
-            examples.append(LabeledExample(text: text, intent: IntentName(intent)))
         }
         if !diagnostics.isEmpty {
             throw FrontdeskError(.invalidData, "\(path) has \(diagnostics.count) bad line(s)", diagnostics: diagnostics)
         }
         return examples
     }
-}
-
-/// Accuracy figures of a model trained on one set and tested on another.
-public struct EvaluationReport: Sendable, Codable, Equatable {
-    public var trainExamples: Int
-    public var testExamples: Int
-    public var intents: Int
-    public var accuracy: Double
-    public var macroF1: Double
-    /// With an out-of-scope label: accuracy on the in-scope test items.
-    public var inScopeAccuracy: Double?
-    /// With an out-of-scope label: share of out-of-scope items predicted out-of-scope.
-    public var oosRecall: Double?
-    public var threshold: Double
-    public var trainSeconds: Double
-    public var msPerMessage: Double
 }
 
 public enum Evaluation {
@@ -87,36 +60,106 @@ public enum Evaluation {
         let model = IntentModel.train(examples: train.map { ($0.text, $0.intent) }, language: language, options: options)
         let trainSeconds = (clock.now - trainStart).seconds
 
-        let noIntent = IntentName("\u{0}none")
-        var predictions: [IntentName] = []
-        predictions.reserveCapacity(test.count)
         let testStart = clock.now
-        for example in test {
-            let best = model.classify(example.text).first
-            if let best, best.confidence >= threshold {
-                predictions.append(best.intent)
-            } else {
-                predictions.append(oosLabel ?? noIntent)
-            }
-        }
+        let predictions = predict(test, with: model, oosLabel: oosLabel, threshold: threshold)
         let testSeconds = (clock.now - testStart).seconds
+        return EvaluationReport(
+            predictions: predictions, trainExamples: train.count, intents: model.classes.count, oosLabel: oosLabel,
+            threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: nil, seed: nil)
+    }
 
-        let gold = test.map(\.intent)
-        let correct = zip(gold, predictions).filter { $0 == $1 }.count
-        var inScopeAccuracy: Double?
-        var oosRecall: Double?
-        if let oosLabel {
-            let inScope = zip(gold, predictions).filter { $0.0 != oosLabel }
-            let outOfScope = zip(gold, predictions).filter { $0.0 == oosLabel }
-            inScopeAccuracy = inScope.isEmpty ? nil : Double(inScope.filter { $0 == $1 }.count) / Double(inScope.count)
-            oosRecall = outOfScope.isEmpty ? nil : Double(outOfScope.filter { $0 == $1 }.count) / Double(outOfScope.count)
+    /// Stratified K-fold cross-validation: the examples of each set (one per language, each
+    /// with its own model, as in a bot) are split into `folds` folds that keep the intents'
+    /// proportions (`stratifiedFolds`); each fold is classified by a model trained on the
+    /// other folds of its set. Every example is tested exactly once; the predictions are in
+    /// the order of the sets and of their examples.
+    public static func crossValidate(
+        sets: [(language: LanguageCode, examples: [LabeledExample])], folds: Int, seed: UInt64,
+        oosLabel: IntentName?, threshold: Double, options: TrainingOptions = TrainingOptions()
+    ) -> EvaluationReport {
+        precondition(folds >= 2, "cross-validation needs at least 2 folds")
+        let clock = ContinuousClock()
+        var trainSeconds = 0.0, testSeconds = 0.0
+        var predictions: [Prediction] = []
+        var intents = Set<IntentName>()
+        for set in sets {
+            let examples = set.examples
+            intents.formUnion(examples.map(\.intent))
+            let assignment = stratifiedFolds(labels: examples.map(\.intent), folds: folds, seed: seed)
+            var setPredictions = [Prediction?](repeating: nil, count: examples.count)
+            for fold in 0..<folds {
+                let testIndices = assignment.indices.filter { assignment[$0] == fold }
+                guard !testIndices.isEmpty else { continue }
+                let train = assignment.indices.filter { assignment[$0] != fold }.map { examples[$0] }
+                let test = testIndices.map { examples[$0] }
+                let trainStart = clock.now
+                let model = IntentModel.train(examples: train.map { ($0.text, $0.intent) }, language: set.language, options: options)
+                trainSeconds += (clock.now - trainStart).seconds
+                let testStart = clock.now
+                let foldPredictions = predict(test, with: model, oosLabel: oosLabel, threshold: threshold)
+                testSeconds += (clock.now - testStart).seconds
+                for (index, prediction) in zip(testIndices, foldPredictions) { setPredictions[index] = prediction }
+            }
+            predictions += setPredictions.compactMap { $0 }
         }
         return EvaluationReport(
-            trainExamples: train.count, testExamples: test.count, intents: model.classes.count,
-            accuracy: test.isEmpty ? 0 : Double(correct) / Double(test.count),
-            macroF1: macroF1(gold: gold, predicted: predictions),
-            inScopeAccuracy: inScopeAccuracy, oosRecall: oosRecall, threshold: threshold,
-            trainSeconds: trainSeconds, msPerMessage: test.isEmpty ? 0 : testSeconds * 1000 / Double(test.count))
+            predictions: predictions, trainExamples: predictions.count, intents: intents.count, oosLabel: oosLabel,
+            threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: folds, seed: seed)
+    }
+
+    /// Classifies each message on its own. The best intent is the prediction when its
+    /// confidence reaches `threshold`; otherwise the prediction is `oosLabel` or, without
+    /// one, no intent (`nil`).
+    public static func predict(
+        _ test: [LabeledExample], with model: IntentModel, oosLabel: IntentName?, threshold: Double
+    ) -> [Prediction] {
+        test.map { example in
+            let best = model.classify(example.text).first
+            let confidence = best?.confidence ?? 0
+            let predicted = best.flatMap { $0.confidence >= threshold ? $0.intent : nil } ?? oosLabel
+            return Prediction(text: example.text, expected: example.intent, predicted: predicted, confidence: confidence)
+        }
+    }
+
+    /// The fold (0..<folds) of each example, stratified by label: each label's examples are
+    /// shuffled with a generator seeded by `seed` and dealt to the folds in turn, continuing
+    /// from where the previous label stopped. So every label has ⌊n/K⌋ or ⌈n/K⌉ of its n
+    /// examples in each fold, and the folds' sizes differ by at most one. Deterministic.
+    public static func stratifiedFolds(labels: [IntentName], folds: Int, seed: UInt64) -> [Int] {
+        precondition(folds >= 1)
+        var generator = SeededGenerator(seed: seed)
+        var byLabel: [IntentName: [Int]] = [:]
+        for (index, label) in labels.enumerated() { byLabel[label, default: []].append(index) }
+        var assignment = [Int](repeating: 0, count: labels.count)
+        var next = 0
+        for label in byLabel.keys.sorted() {
+            var indices = byLabel[label] ?? []
+            // Fisher–Yates with our own generator: the same folds on every platform and toolchain.
+            if indices.count > 1 {
+                for i in stride(from: indices.count - 1, to: 0, by: -1) {
+                    let j = Int(generator.next() % UInt64(i + 1))
+                    indices.swapAt(i, j)
+                }
+            }
+            for index in indices {
+                assignment[index] = next % folds
+                next += 1
+            }
+        }
+        return assignment
+    }
+
+    /// SplitMix64: small, fast, and fixed (fold assignments must not change between versions).
+    struct SeededGenerator {
+        private var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 
     /// The mean F1 over the labels of the gold standard.

@@ -49,23 +49,6 @@ public enum JUnitReport {
         return out
     }
 
-    /// Escapes text for XML content and attributes, dropping characters XML 1.0 forbids.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || (0xFFFE...0xFFFF).contains(v) { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Escapes text for XML content and attributes (see `String.xmlEscaped`).
+    static func escape(_ text: String) -> String { text.xmlEscaped }
 }

@@ -1,23 +1,41 @@
 import ArgumentParser
 import Foundation
+import FrontdeskBotFormat
 import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskUnderstanding
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train on one labelled file, test on another, and print accuracy figures.",
+        abstract: "Measure intent matching: train on one file and test on another, or cross-validate.",
         discussion: """
             Files are JSON Lines: {"text": "...", "intent": "..."} per line. Each test message \
             is classified on its own, as in a conversation. With --oos-label, an item counts as \
             predicted out-of-scope when it gets that label or its confidence is below the threshold.
+
+            Two modes: --train FILE --test FILE; or --cv K with --data FILE or --bot DIR (the \
+            bot's examples, one model per language, as the bot has), in K stratified folds. \
+            The report lists precision, recall, F1 and support per intent, the averages, the \
+            most confused pairs and the confidence of right and wrong predictions.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Training data (JSON Lines).", valueName: "file"))
-    var train: String
+    var train: String?
 
     @Option(name: .long, help: ArgumentHelp("Test data (JSON Lines).", valueName: "file"))
-    var test: String
+    var test: String?
+
+    @Option(name: .long, help: ArgumentHelp("Cross-validate in this many stratified folds (with --data or --bot).", valueName: "k"))
+    var cv: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Labelled data to cross-validate (JSON Lines).", valueName: "file"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("A bot folder whose intent examples to cross-validate.", valueName: "dir"))
+    var bot: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the folds' shuffle.", valueName: "n"))
+    var seed: UInt64 = 42
 
     @Option(name: .long, help: ArgumentHelp("The label of out-of-scope items (for example oos).", valueName: "label"))
     var oosLabel: String?
@@ -25,11 +43,20 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Confidence below which a prediction counts as no intent / out-of-scope.", valueName: "x"))
     var threshold: Double = Eval.defaultThreshold
 
-    @Option(name: .long, help: ArgumentHelp("Language of the data (for stemming).", valueName: "code"))
-    var lang: String = "en"
+    @Option(name: .long, help: ArgumentHelp("Language of the data, for stemming (default: en; with --bot, every language of the bot).", valueName: "code"))
+    var lang: String?
+
+    @Option(name: .long, help: ArgumentHelp("How many of the most confused intent pairs to list.", valueName: "n"))
+    var pairs: Int = 10
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Also write the report as a self-contained HTML page.", valueName: "file"))
+    var html: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write the misclassified messages as JSON Lines.", valueName: "file"))
+    var errors: String?
 
     @OptionGroup(visibility: .hidden) var training: TrainingFlags
 
@@ -39,43 +66,99 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
-        guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") }
+        if let lang { guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") } }
+        guard (0...10_000).contains(pairs) else { throw ValidationError("--pairs must be between 0 and 10000") }
+        if let cv {
+            guard (2...1000).contains(cv) else { throw ValidationError("--cv must be between 2 and 1000") }
+            guard train == nil, test == nil else { throw ValidationError("--cv cross-validates --data or --bot: leave out --train and --test") }
+            guard (data == nil) != (bot == nil) else { throw ValidationError("--cv needs either --data FILE or --bot DIR") }
+        } else {
+            guard data == nil, bot == nil else { throw ValidationError("--data and --bot are for cross-validation: add --cv K") }
+            guard train != nil, test != nil else { throw ValidationError("give --train FILE and --test FILE, or --cv K with --data FILE or --bot DIR") }
+        }
     }
 
     func run() throws {
         logging.bootstrap()
-        var failures: [FrontdeskError] = []
-        var trainData: [LabeledExample] = []
-        var testData: [LabeledExample] = []
-        do { trainData = try read(train) } catch { failures.append(error) }
-        do { testData = try read(test) } catch { failures.append(error) }
-        guard failures.isEmpty else {
-            for failure in failures { report(failure) }
-            throw ExitCode(2)
-        }
-        let report = Evaluation.run(
-            train: trainData, test: testData, language: LanguageCode(lang),
-            oosLabel: oosLabel.map { IntentName($0) }, threshold: threshold, options: training.options)
-        if json {
-            let object: [String: Any] = [
-                "accuracy": report.accuracy,
-                "macro_f1": report.macroF1,
-                "in_scope_accuracy": report.inScopeAccuracy ?? NSNull(),
-                "oos_recall": report.oosRecall ?? NSNull(),
-                "train_seconds": report.trainSeconds,
-                "ms_per_message": report.msPerMessage,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            output(String(decoding: data, as: UTF8.self))
+        let result: EvaluationReport
+        let subtitle: String
+        let oos = oosLabel.map { IntentName($0) }
+        if let cv {
+            let sets: [(language: LanguageCode, examples: [LabeledExample])]
+            if let data {
+                let examples: [LabeledExample]
+                do { examples = try read(data) } catch { report(error); throw ExitCode(2) }
+                sets = [(LanguageCode(lang ?? "en"), examples)]
+                subtitle = "\(data), \(cv)-fold cross-validation"
+            } else {
+                let bot = bot ?? "intents"
+                do { sets = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
+                subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
+            }
+            for set in sets where set.examples.count < cv {
+                report(FrontdeskError(.invalidData, "\(cv) folds need at least \(cv) examples; \(set.language) has \(set.examples.count)"))
+                throw ExitCode(2)
+            }
+            result = Evaluation.crossValidate(
+                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: threshold, options: training.options)
         } else {
-            func percent(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
-            output("train: \(report.trainExamples) examples, \(report.intents) intents, \(String(format: "%.2f", report.trainSeconds)) s")
-            output("test:  \(report.testExamples) examples, \(String(format: "%.3f", report.msPerMessage)) ms per message")
-            output("accuracy:          \(percent(report.accuracy))")
-            output("macro-F1:          \(String(format: "%.3f", report.macroF1))")
-            if let a = report.inScopeAccuracy { output("in-scope accuracy: \(percent(a))") }
-            if let r = report.oosRecall { output("out-of-scope recall: \(percent(r)) (threshold \(report.threshold))") }
+            let train = train ?? "", test = test ?? ""
+            var failures: [FrontdeskError] = []
+            var trainData: [LabeledExample] = []
+            var testData: [LabeledExample] = []
+            do { trainData = try read(train) } catch { failures.append(error) }
+            do { testData = try read(test) } catch { failures.append(error) }
+            guard failures.isEmpty else {
+                for failure in failures { report(failure) }
+                throw ExitCode(2)
+            }
+            result = Evaluation.run(
+                train: trainData, test: testData, language: LanguageCode(lang ?? "en"),
+                oosLabel: oos, threshold: threshold, options: training.options)
+            subtitle = "trained on \(train), tested on \(test)"
         }
+        if json {
+            output(result.json(pairs: pairs).serialized)
+        } else {
+            for line in result.textLines(pairs: pairs) { output(line) }
+        }
+        var written = true
+        if let html {
+            let page = EvaluationHTML.render(result, title: "Intent matching: evaluation", subtitle: subtitle, pairs: pairs)
+            written = write(page, to: html, what: "the HTML report") && written
+        }
+        if let errors {
+            written = write(result.errorLines, to: errors, what: "the errors") && written
+        }
+        if !written { throw ExitCode(2) }
+    }
+
+    private func write(_ text: String, to path: String, what: String) -> Bool {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return true
+        } catch {
+            printError("error: \(path): cannot write \(what): \(error.localizedDescription)")
+            return false
+        }
+    }
+
+    /// The bot's examples per language (all its languages, or `--lang`).
+    private func botExamples(_ directory: String) throws(FrontdeskError) -> [(language: LanguageCode, examples: [LabeledExample])] {
+        let bot = try BotLoader.load(directory: directory).bot
+        var languages = bot.languages
+        if let lang {
+            let language = LanguageCode(lang)
+            guard languages.contains(language) else {
+                throw FrontdeskError(.invalidData, "the bot in \(directory) does not speak \(language) (it speaks \(languages.map(\.rawValue).joined(separator: ", ")))")
+            }
+            languages = [language]
+        }
+        let sets = languages.map { language in
+            (language: language, examples: bot.trainingExamples(for: language).map { LabeledExample(text: $0.text, intent: $0.intent) })
+        }.filter { !$0.examples.isEmpty }
+        guard !sets.isEmpty else { throw FrontdeskError(.invalidData, "the bot in \(directory) has no examples") }
+        return sets
     }
 
     private func read(_ path: String) throws(FrontdeskError) -> [LabeledExample] {

@@ -205,7 +205,8 @@ func transcript(_ body: String) throws -> Transcript {
         #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == ["Greeting", "Refund <\"DE\"> & more", "broken.txt"])
         let failure = try #require(try document.nodes(forXPath: "//failure").first as? XMLElement)
         #expect(failure.attribute(forName: "message")?.stringValue == "transcripts/refund.txt:9: the bot's reply differs")
-        #expect(failure.stringValue == "expected: a\nactual: b")
+        // A control character XML does not allow is replaced, not dropped silently.
+        #expect(failure.stringValue == "expected: a\nactual: b\u{FFFD}")
         #expect(try document.nodes(forXPath: "//error").count == 1)
     }
 }

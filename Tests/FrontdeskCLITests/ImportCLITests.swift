@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `frontdesk import` as a trainer uses it: training data in, a bot folder out that
+/// `frontdesk validate` and `frontdesk chat` read.
+@Suite struct ImportCLITests {
+    static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/FrontdeskBotFormatTests/Fixtures/import")
+
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func importsRasaDataIntoABotThatValidates() throws {
+        let work = try temporaryFolder()
+        let nlu = Self.fixtures.appendingPathComponent("nlu.yml").path
+        let result = try CLI.run(["import", nlu, "--out", "bank", "--name", "Bank Helper"], in: work)
+        #expect(result.status == 0)
+        #expect(result.lines == [
+            "imported 5 examples of 2 intents and 3 entities into bank (bot.yaml, intents.yaml, entities.yaml)",
+            "every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in bank/intents.yaml",
+            "2 warnings: what was not converted is listed above",
+            "next: frontdesk validate --bot bank",
+        ])
+        #expect(result.stderr == """
+            \(nlu):10:7: warning: intent 'transfer money' renamed to 'transfer_money' (intent names use letters, digits, '_', '-' and '.')
+            \(nlu):11:24: warning: entity roles are not supported; the annotation is imported without its "role"
+                - transfer to [Bob]{"entity": "person", "role": "recipient"}
+                                   ^
+
+            """)
+        let settings = try String(contentsOf: work.appendingPathComponent("bank/bot.yaml"), encoding: .utf8)
+        #expect(settings == "version: 1\nname: Bank Helper\nlanguages: [en]\n")
+
+        let noTranscripts = try temporaryFolder().path
+        let db = work.appendingPathComponent("db/frontdesk.sqlite").path
+        let validate = try CLI.run(["validate", "--bot", "bank", "--db", db, "--transcripts", noTranscripts], in: work)
+        #expect(validate.status == 0)
+        #expect(!validate.stdout.contains(" error: "))
+        #expect(validate.lines.last?.hasPrefix("0 errors, ") == true)
+
+        // Existing files are not overwritten without --force.
+        let again = try CLI.run(["import", nlu, "--out", "bank"], in: work)
+        #expect(again.status == 1)
+        #expect(again.stderr.hasSuffix("error: bank/bot.yaml, bank/intents.yaml, bank/entities.yaml already exist; nothing written (--force overwrites)\n"))
+        let forced = try CLI.run(["import", nlu, "--out", "bank", "--force"], in: work)
+        #expect(forced.status == 0)
+        #expect(try String(contentsOf: work.appendingPathComponent("bank/bot.yaml"), encoding: .utf8) == "version: 1\nname: bank\nlanguages: [en]\n")
+    }
+
+    @Test func importedJSONLinesAnswerInTheREPL() throws {
+        let work = try temporaryFolder()
+        let data = Self.fixtures.appendingPathComponent("small.jsonl").path
+        let result = try CLI.run(["import", data, "--out", "small"], in: work)
+        #expect(result.status == 0)
+        #expect(result.lines.prefix(2) == [
+            "imported 4 examples of 2 intents into small (bot.yaml, intents.yaml)",
+            "left out 1 out-of-scope example (label 'oos'): the bot answers what no intent covers with its fallback reply (--keep-oos imports them as an intent)",
+        ])
+        let db = work.appendingPathComponent("db/frontdesk.sqlite").path
+        let chat = try CLI.run(["--bot", "small", "--db", db, "--seed", "1"], input: "what is my balance\n", in: work)
+        #expect(chat.status == 0)
+        #expect(chat.lines.last == "TODO: reply for balance")
+    }
+
+    @Test func writesNothingWhenTheInputHasErrors() throws {
+        let work = try temporaryFolder()
+        try "text,label\nhello,greet\n".write(to: work.appendingPathComponent("data.csv"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["import", "data.csv", "--out", "bot"], in: work)
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            data.csv:1:1: error: the header row has no 'intent' column (columns: text, label; expected text,intent)
+            text,label
+            ^
+            1 error, 0 warnings; nothing written
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("bot").path))
+
+        let unknown = try CLI.run(["import", "data.txt", "--out", "bot"], in: work)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("data.txt:1:1: error: cannot tell the format from the file name (use .jsonl, .csv, .yml or .yaml, or --format jsonl|csv|rasa)\n"))
+    }
+}
