@@ -127,7 +127,6 @@ public enum BotValidator {
         return diagnostics
     }
 
-    /// Transcripts that use intents the bot does not have, or expect replies no intent has.
     /// Intents answered from articles must name articles and tags the knowledge base has.
     public static func check(knowledgeOf bot: Bot, articles: [Article]) -> [Diagnostic] {
         let ids = Set(articles.map(\.id))
@@ -151,6 +150,7 @@ public enum BotValidator {
         return diagnostics
     }
 
+    /// Transcripts that use intents the bot does not have, or expect replies no intent has.
     public static func check(transcript: Transcript, bot: Bot) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let lines = (try? String(contentsOfFile: transcript.path, encoding: .utf8))?.sourceLines ?? []
