@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FrontdeskKnowledgeTests", dependencies: ["FrontdeskKnowledge", "FrontdeskStore", "FrontdeskCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
-        .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting", "FrontdeskKnowledge"]),
+        .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting", "FrontdeskKnowledge", "FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskAdapterTests", dependencies: [
             "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

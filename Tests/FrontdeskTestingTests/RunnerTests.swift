@@ -6,6 +6,7 @@ import FrontdeskCore
 import FrontdeskEngine
 import FrontdeskKnowledge
 import FrontdeskStore
+import FrontdeskUnderstanding
 import Logging
 import Testing
 
@@ -255,5 +256,42 @@ func transcript(_ body: String) throws -> Transcript {
             "intent 'cancel' is answered from articles tagged 'pets', but no article has that tag",
         ])
         #expect(found.map(\.severity) == [.error, .warning])
+    }
+}
+
+@Suite struct NearDuplicateTests {
+    /// Prefix filtering finds exactly the pairs that comparing every pair finds.
+    @Test func theFastSearchFindsWhatComparingEveryPairFinds() {
+        let words = ["refund", "money", "back", "cancel", "my", "plan", "order", "please", "now", "account", "close", "want"]
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var intents: [Intent] = []
+        var texts: [(IntentName, String)] = []
+        for n in 0..<4 {
+            let name = IntentName("intent_\(n)")
+            let examples = (0..<60).map { _ in (0..<(3 + next(4))).map { _ in words[next(words.count)] }.joined(separator: " ") }
+            texts += examples.map { (name, $0) }
+            intents.append(Intent(name: name, examples: [.english: examples.map { Intent.Example($0) }], replies: [:]))
+        }
+        let bot = Bot(name: "t", languages: [.english], builtinReplies: BuiltinReplies(disclosure: [:], fallback: [:], didYouMean: [:], rephrase: [:]),
+                      intents: intents)
+        let options = BotValidator.Options()
+        let found = BotValidator.duplicates(in: bot, language: .english, options: options).filter { $0.message.contains("% similar") }
+
+        // Every pair, the slow way.
+        let folded = texts.map { Normalizer.tokens(Normalizer.fold($0.1)).joined(separator: " ") }
+        let vectors = folded.map(BotValidator.trigramVector)
+        let norms = vectors.map { $0.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot() }
+        var expected = 0
+        for j in texts.indices {
+            for i in 0..<j where texts[i].0 != texts[j].0 && folded[i] != folded[j] && norms[i] > 0 && norms[j] > 0 {
+                if BotValidator.dot(vectors[i], vectors[j]) / (norms[i] * norms[j]) >= options.nearDuplicateSimilarity { expected += 1 }
+            }
+        }
+        #expect(expected > 10)  // the data has near-duplicates to find
+        #expect(found.count == expected)
     }
 }
