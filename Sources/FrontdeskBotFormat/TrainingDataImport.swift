@@ -203,78 +203,16 @@ public enum TrainingDataImport {
 
     // MARK: CSV
 
-    struct CSVRecord {
-        var fields: [String]
-        var line: Int
-    }
-
-    /// Splits CSV text into records (RFC 4180: quoted fields with `""` for a quote and line
-    /// breaks inside quotes). Returns the place of an unclosed quote as an error.
-    static func parseCSV(_ text: String) -> (records: [CSVRecord], unclosedQuote: (line: Int, column: Int)?) {
-        var records: [CSVRecord] = []
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var quoteStart = (line: 1, column: 1)
-        var line = 1, column = 0
-        var recordLine = 1
-        let characters = Array(text)
-        var i = 0
-        while i < characters.count {
-            let c = characters[i]
-            column += 1
-            if inQuotes {
-                if c == "\"" {
-                    if i + 1 < characters.count, characters[i + 1] == "\"" {
-                        field.append("\"")
-                        i += 1
-                        column += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    field.append(c)
-                    if c.isNewline {
-                        line += 1
-                        column = 0
-                    }
-                }
-            } else if c == "," {
-                fields.append(field)
-                field = ""
-            } else if c == "\"", field.isEmpty {
-                inQuotes = true
-                quoteStart = (line, column)
-            } else if c.isNewline {
-                fields.append(field)
-                records.append(CSVRecord(fields: fields, line: recordLine))
-                fields = []
-                field = ""
-                line += 1
-                column = 0
-                recordLine = line
-            } else {
-                field.append(c)
-            }
-            i += 1
-        }
-        if inQuotes { return (records, quoteStart) }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            records.append(CSVRecord(fields: fields, line: recordLine))
-        }
-        return (records, nil)
-    }
-
     static func readCSV(_ text: String, path: String) -> TrainingDataFile {
         var file = TrainingDataFile()
         let sourceLines = text.sourceLines
         func sourceLine(_ n: Int) -> String? { n >= 1 && n <= sourceLines.count ? sourceLines[n - 1] : nil }
-        let (records, unclosed) = parseCSV(text)
-        if let unclosed {
-            file.diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: unclosed.line, column: unclosed.column),
-                                               "unclosed quote: a field that starts with \" must end with \" (write \"\" for a quote inside it)",
-                                               sourceLine: sourceLine(unclosed.line)))
+        let records: [CSVRecord]
+        do {
+            records = try CSVRecord.parse(text)
+        } catch {
+            file.diagnostics.append(Diagnostic(.error, at: SourceLocation(file: path, line: error.line, column: error.column), error.message,
+                                               sourceLine: sourceLine(error.line)))
             return file
         }
         let rows = records.filter { !($0.fields.count == 1 && $0.fields[0].allSatisfy(\.isWhitespace)) }

@@ -199,7 +199,7 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
         }
         guard !matches.isEmpty else { return Search(query: query, ranked: []) }
         let bestBM25 = matches.map { -$0.bm25 }.max() ?? 1
-        let words = QueryWords(query)
+        let words = query.words
         var ranked: [(match: IndexMatch, measures: Measures, rank: Double)] = matches.map { match in
             let measures = Measures(match, query: query, words: words, vocabulary: vocabulary, otherWordWeight: options.otherWordWeight)
             let bm25 = bestBM25 > 0 ? -match.bm25 / bestBM25 : 0
@@ -225,7 +225,7 @@ public final class KnowledgeBase: KnowledgeSearching, Sendable {
     /// the next.
     public func passage(of articleID: String, for query: Query) -> String? {
         guard let passages = try? store.knowledgePassages(articleID: articleID), !passages.isEmpty else { return nil }
-        let words = QueryWords(query)
+        let words = query.words
         var best = 0
         var bestScore = 0.0
         for (index, passage) in passages.enumerated() {
@@ -409,12 +409,15 @@ public struct Query: Sendable {
     public let terms: [Term]
     /// The total weight of the terms.
     public let totalWeight: Double
+    /// The indexed words of the terms by hash, for scanning analysed text.
+    let words: QueryWords
 
     /// A query with no words.
     static let empty = Query(terms: [])
     private init(terms: [Term]) {
         self.terms = terms
         self.totalWeight = 0
+        self.words = QueryWords(terms)
     }
 
     /// Every indexed word to search for.
@@ -510,6 +513,7 @@ public struct Query: Sendable {
         }
         self.terms = terms
         self.totalWeight = terms.reduce(0) { $0 + $1.idf }
+        self.words = QueryWords(terms)
     }
 
     /// The indexed parts of a German compound ("Zweitgeraet" → "zweit", "geraet"), split where
@@ -536,9 +540,9 @@ struct QueryWords {
     let term: [Int]
     let weight: [Double]
 
-    init(_ query: Query) {
+    init(_ terms: [Query.Term]) {
         var hashes: [UInt64] = [], term: [Int] = [], weight: [Double] = []
-        for (t, q) in query.terms.enumerated() {
+        for (t, q) in terms.enumerated() {
             for (word, w) in q.alternatives {
                 hashes.append(Self.hash(Array(word.utf8)[...]))
                 term.append(t)
