@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskKnowledgeTests", dependencies: ["FrontdeskKnowledge", "FrontdeskStore", "FrontdeskCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine"]),
+        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting", "FrontdeskKnowledge", "FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskAdapterTests", dependencies: [
             "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue",

@@ -138,7 +138,7 @@ struct IntentReader {
         if let node = mapping["knowledge"] {
             knowledge = readKnowledge(node)
         }
-        if replies.values.allSatisfy(\.isEmpty), knowledge == nil {
+        if replies.values.allSatisfy(\.isEmpty), knowledge == nil, "\(name)" != IntentName.outOfScope.rawValue {
             file.error("intent '\(name)' has no replies (nor `knowledge:` to answer from articles)", at: location)
         }
         var intent = Intent(name: name, titles: titles, examples: examples, replies: replies, location: location)

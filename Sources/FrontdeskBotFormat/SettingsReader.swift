@@ -48,11 +48,17 @@ struct SettingsReader {
             }
         }
 
-        var thresholds = Thresholds()
+        // Without a confidence threshold, the one chosen by cross-validation applies.
+        var thresholds = Thresholds(automatic: true)
         if let node = root["thresholds"], let mapping = file.mapping(node, "'thresholds'") {
             file.checkKeys(mapping, allowed: ["confidence", "ambiguity"], in: "'thresholds'")
-            if let n = mapping["confidence"], let v = file.number(n, "'confidence'", range: 0...1) {
-                thresholds.confidence = v
+            if let n = mapping["confidence"] {
+                if n.scalar?.string == "auto" {
+                    thresholds.automatic = true
+                } else if let v = file.number(n, "'confidence'", range: 0...1) {
+                    thresholds.confidence = v
+                    thresholds.automatic = false
+                }
             }
             if let n = mapping["ambiguity"], let v = file.number(n, "'ambiguity'", range: 0...1) {
                 thresholds.ambiguity = v

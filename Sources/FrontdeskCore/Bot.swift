@@ -63,9 +63,21 @@ public struct Thresholds: Sendable, Hashable {
     public var confidence: Double
     /// When the two best intents are closer than this, the bot asks "did you mean A or B?".
     public var ambiguity: Double
-    public init(confidence: Double = 0.45, ambiguity: Double = 0.12) {
+    /// The confidence threshold is the one chosen by cross-validating the bot's examples
+    /// (per language), and `confidence` only applies when a model could not be calibrated.
+    public var automatic: Bool
+    public init(confidence: Double = 0.45, ambiguity: Double = 0.12, automatic: Bool = false) {
         self.confidence = confidence
         self.ambiguity = ambiguity
+        self.automatic = automatic
+    }
+
+    /// These thresholds with `calibrated` as the confidence threshold when it is automatic.
+    public func resolved(calibrated: Double?) -> Thresholds {
+        guard automatic, let calibrated else { return self }
+        var copy = self
+        copy.confidence = calibrated
+        return copy
     }
 }
 

@@ -19,6 +19,10 @@ extension TypedName {
 public struct IntentName: TypedName {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Examples of what the bot does not handle. Trained like any intent; when it wins, the
+    /// message is not understood (the fallback, or an article), and it needs no replies.
+    public static let outOfScope: IntentName = "out_of_scope"
 }
 
 /// An ISO 639-1 language code in lower case (`en`, `de`).

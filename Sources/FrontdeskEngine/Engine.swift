@@ -78,6 +78,13 @@ public struct Engine: Sendable {
         let open = Set(conversation.contexts.map(\.name))
         let intentModel = model.models[language] ?? model.models[bot.defaultLanguage] ?? model.models.values.first
         var ranking = restrict(intentModel?.classify(text) ?? [], to: open)
+        // Out of scope: when it wins nothing is understood; otherwise it is no candidate.
+        if ranking.first?.intent == .outOfScope {
+            ranking = []
+        } else {
+            ranking.removeAll { $0.intent == .outOfScope }
+        }
+        let thresholds = bot.thresholds.resolved(calibrated: intentModel?.calibration.threshold)
         var choice: Reading.Choice?
         if let payload = message.payload, payload.hasPrefix(Self.payloadPrefix) {
             let name = IntentName(String(payload.dropFirst(Self.payloadPrefix.count)))
@@ -106,7 +113,7 @@ public struct Engine: Sendable {
         let answersFreely = conversation.state == .idle || { if case .awaitingChoice = conversation.state { true } else { false } }()
         if let knowledge, bot.knowledge.answerUnmatched, answersFreely, choice == nil {
             var weakIntent = false
-            let provisional = Dialogue.decide(ranking, thresholds: bot.thresholds)
+            let provisional = Dialogue.decide(ranking, thresholds: thresholds)
             switch provisional {
             case .answer(let score):
                 weakIntent = score.confidence < bot.knowledge.preferBelow && score.intent != bot.support.handoffIntent
@@ -133,7 +140,7 @@ public struct Engine: Sendable {
                               yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion, knowledge: unmatchedAnswer,
                               knowledgeOverridesIntent: overrides)
         let stateBefore = conversation.state
-        var (decision, next) = Dialogue.step(conversation.state, reading, thresholds: bot.thresholds, forms: forms, support: bot.support,
+        var (decision, next) = Dialogue.step(conversation.state, reading, thresholds: thresholds, forms: forms, support: bot.support,
                                              now: now, fallbacks: conversation.consecutiveFallbacks)
         // An intent answered from articles: the articles in its scope are searched for what was
         // asked (after a picked option or a tapped button, the message before it). With no

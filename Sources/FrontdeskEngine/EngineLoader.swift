@@ -31,14 +31,19 @@ public enum EngineLoader {
         for language in bot.languages {
             let examples = bot.trainingExamples(for: language)
             guard !examples.isEmpty else { continue }
-            let key = cacheKey(language: language, examples: examples, options: options)
+            // A bot that sets its own confidence threshold keeps the raw confidences it was set
+            // for; otherwise the model is calibrated and chooses the threshold.
+            let folds = bot.thresholds.automatic ? calibrationFolds : 0
+            let key = cacheKey(language: language, examples: examples, options: options, calibrationFolds: folds)
             if let data = store.cachedModel(key: key), let model = try? IntentModel(decoding: data) {
                 models[language] = model
                 cached.append(language)
                 continue
             }
             let start = ContinuousClock.now
-            let model = IntentModel.train(examples: examples, language: language, options: options)
+            let model = IntentModel.trainCalibrated(
+                examples: examples, language: language, options: options, folds: folds,
+                outOfScope: examples.contains { $0.intent == .outOfScope } ? .outOfScope : nil)
             logger.info("trained the intent model", metadata: [
                 "language": "\(language)", "examples": "\(examples.count)",
                 "seconds": "\((ContinuousClock.now - start).seconds)",
@@ -65,12 +70,17 @@ public enum EngineLoader {
         return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached, articles: articles)
     }
 
+    /// Folds of the cross-validation that calibrates each model.
+    static let calibrationFolds = 3
+
     /// Changes whenever the trained model would: the model encoding, the training options,
     /// the language and every example with its intent.
-    static func cacheKey(language: LanguageCode, examples: [(text: String, intent: IntentName)], options: TrainingOptions) -> String {
+    static func cacheKey(
+        language: LanguageCode, examples: [(text: String, intent: IntentName)], options: TrainingOptions, calibrationFolds: Int
+    ) -> String {
         "intent-model/\(language)/"
             + StableHasher.hexDigest(
-                ["encoding \(IntentModel.encodingVersion)", options.fingerprint, language.rawValue]
+                ["encoding \(IntentModel.encodingVersion)", options.fingerprint, "calibration \(calibrationFolds)", language.rawValue]
                     + examples.flatMap { [$0.intent.rawValue, $0.text] })
     }
 }

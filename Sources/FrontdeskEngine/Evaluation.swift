@@ -50,15 +50,18 @@ public enum LabeledData {
 public enum Evaluation {
     /// Trains on `train`, classifies each test message on its own (as in a conversation) and
     /// scores the predictions. A prediction below `threshold` counts as out-of-scope
-    /// (`oosLabel`) or, without one, as no intent.
+    /// (`oosLabel`) or, without one, as no intent. With `calibrationFolds` (at least 2) the
+    /// model is calibrated by cross-validation of the training data
+    /// (`IntentModel.trainCalibrated`); a `nil` threshold is then the one it chose.
     public static func run(
         train: [LabeledExample], test: [LabeledExample], language: LanguageCode, oosLabel: IntentName?,
-        threshold: Double, options: TrainingOptions = TrainingOptions()
+        threshold: Double?, options: TrainingOptions = TrainingOptions(), calibrationFolds: Int = 0
     ) -> EvaluationReport {
         let clock = ContinuousClock()
         let trainStart = clock.now
-        let model = IntentModel.train(examples: train.map { ($0.text, $0.intent) }, language: language, options: options)
+        let model = trainModel(train, language: language, options: options, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
         let trainSeconds = (clock.now - trainStart).seconds
+        let threshold = threshold ?? model.calibration.threshold ?? 0
 
         let testStart = clock.now
         let predictions = predict(test, with: model, oosLabel: oosLabel, threshold: threshold)
@@ -75,9 +78,10 @@ public enum Evaluation {
     /// the order of the sets and of their examples.
     public static func crossValidate(
         sets: [(language: LanguageCode, examples: [LabeledExample])], folds: Int, seed: UInt64,
-        oosLabel: IntentName?, threshold: Double, options: TrainingOptions = TrainingOptions()
+        oosLabel: IntentName?, threshold: Double?, options: TrainingOptions = TrainingOptions(), calibrationFolds: Int = 0
     ) -> EvaluationReport {
         precondition(folds >= 2, "cross-validation needs at least 2 folds")
+        var chosen: [Double] = []
         let clock = ContinuousClock()
         var trainSeconds = 0.0, testSeconds = 0.0
         var predictions: [Prediction] = []
@@ -93,10 +97,12 @@ public enum Evaluation {
                 let train = assignment.indices.filter { assignment[$0] != fold }.map { examples[$0] }
                 let test = testIndices.map { examples[$0] }
                 let trainStart = clock.now
-                let model = IntentModel.train(examples: train.map { ($0.text, $0.intent) }, language: set.language, options: options)
+                let model = trainModel(train, language: set.language, options: options, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
                 trainSeconds += (clock.now - trainStart).seconds
+                let foldThreshold = threshold ?? model.calibration.threshold ?? 0
+                chosen.append(foldThreshold)
                 let testStart = clock.now
-                let foldPredictions = predict(test, with: model, oosLabel: oosLabel, threshold: threshold)
+                let foldPredictions = predict(test, with: model, oosLabel: oosLabel, threshold: foldThreshold)
                 testSeconds += (clock.now - testStart).seconds
                 for (index, prediction) in zip(testIndices, foldPredictions) { setPredictions[index] = prediction }
             }
@@ -104,7 +110,16 @@ public enum Evaluation {
         }
         return EvaluationReport(
             predictions: predictions, trainExamples: predictions.count, intents: intents.count, oosLabel: oosLabel,
-            threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: folds, seed: seed)
+            threshold: threshold ?? (chosen.isEmpty ? 0 : chosen.reduce(0, +) / Double(chosen.count)), trainSeconds: trainSeconds, testSeconds: testSeconds, folds: folds, seed: seed)
+    }
+
+    static func trainModel(
+        _ examples: [LabeledExample], language: LanguageCode, options: TrainingOptions, calibrationFolds: Int, oosLabel: IntentName?
+    ) -> IntentModel {
+        let pairs = examples.map { ($0.text, $0.intent) }
+        return calibrationFolds >= 2
+            ? IntentModel.trainCalibrated(examples: pairs, language: language, options: options, folds: calibrationFolds, outOfScope: oosLabel)
+            : IntentModel.train(examples: pairs, language: language, options: options)
     }
 
     /// Classifies each message on its own. The best intent is the prediction when its
@@ -117,49 +132,13 @@ public enum Evaluation {
             let best = model.classify(example.text).first
             let confidence = best?.confidence ?? 0
             let predicted = best.flatMap { $0.confidence >= threshold ? $0.intent : nil } ?? oosLabel
-            return Prediction(text: example.text, expected: example.intent, predicted: predicted, confidence: confidence)
+            return Prediction(text: example.text, expected: example.intent, predicted: predicted, confidence: confidence, best: best?.intent)
         }
     }
 
-    /// The fold (0..<folds) of each example, stratified by label: each label's examples are
-    /// shuffled with a generator seeded by `seed` and dealt to the folds in turn, continuing
-    /// from where the previous label stopped. So every label has ⌊n/K⌋ or ⌈n/K⌉ of its n
-    /// examples in each fold, and the folds' sizes differ by at most one. Deterministic.
+    /// The fold of each example: `IntentModel.stratifiedFolds`.
     public static func stratifiedFolds(labels: [IntentName], folds: Int, seed: UInt64) -> [Int] {
-        precondition(folds >= 1)
-        var generator = SeededGenerator(seed: seed)
-        var byLabel: [IntentName: [Int]] = [:]
-        for (index, label) in labels.enumerated() { byLabel[label, default: []].append(index) }
-        var assignment = [Int](repeating: 0, count: labels.count)
-        var next = 0
-        for label in byLabel.keys.sorted() {
-            var indices = byLabel[label] ?? []
-            // Fisher–Yates with our own generator: the same folds on every platform and toolchain.
-            if indices.count > 1 {
-                for i in stride(from: indices.count - 1, to: 0, by: -1) {
-                    let j = Int(generator.next() % UInt64(i + 1))
-                    indices.swapAt(i, j)
-                }
-            }
-            for index in indices {
-                assignment[index] = next % folds
-                next += 1
-            }
-        }
-        return assignment
-    }
-
-    /// SplitMix64: small, fast, and fixed (fold assignments must not change between versions).
-    struct SeededGenerator {
-        private var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        IntentModel.stratifiedFolds(labels: labels, folds: folds, seed: seed)
     }
 
     /// The mean F1 over the labels of the gold standard.

@@ -9,13 +9,17 @@ public struct Prediction: Sendable, Codable, Equatable {
     public var predicted: IntentName?
     /// The confidence of the best intent, whether or not it became the prediction.
     public var confidence: Double
+    /// The best intent, whether or not it reached the threshold (`nil`: no intent at all).
+    public var best: IntentName?
     public var isCorrect: Bool { predicted == expected }
 
-    public init(text: String, expected: IntentName, predicted: IntentName?, confidence: Double) {
+    /// `best` defaults to `predicted`.
+    public init(text: String, expected: IntentName, predicted: IntentName?, confidence: Double, best: IntentName? = nil) {
         self.text = text
         self.expected = expected
         self.predicted = predicted
         self.confidence = confidence
+        self.best = best ?? predicted
     }
 }
 

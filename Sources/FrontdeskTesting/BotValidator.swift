@@ -33,7 +33,7 @@ public enum BotValidator {
                 } else if examples.count < options.minimumExamples {
                     warn("intent '\(intent.name)' has only \(examples.count) example\(examples.count == 1 ? "" : "s") in '\(language)' (\(options.minimumExamples) or more, varied, work better)", at: intent.location)
                 }
-                if !hasReplies, !examples.isEmpty {
+                if !hasReplies, !examples.isEmpty, intent.name != .outOfScope {
                     warn("intent '\(intent.name)' has no replies in '\(language)': customers writing \(language) get the '\(bot.defaultLanguage)' replies", at: intent.location)
                 }
                 var seen: [String: SourceLocation?] = [:]
@@ -121,13 +121,14 @@ public enum BotValidator {
     /// Intents that the trained model never picks for their own examples.
     static func unreachable(in bot: Bot, language: LanguageCode, model: IntentModel) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for intent in bot.intents {
+        let thresholds = bot.thresholds.resolved(calibrated: model.calibration.threshold)
+        for intent in bot.intents where intent.name != .outOfScope {
             let examples = intent.examples[language] ?? []
             guard !examples.isEmpty else { continue }
             var winners: [IntentName: Int] = [:]
             var reached = false
             for example in examples {
-                let decision = Dialogue.decide(model.classify(example.text), thresholds: bot.thresholds)
+                let decision = Dialogue.decide(model.classify(example.text), thresholds: thresholds)
                 switch decision {
                 case .answer(let score) where score.intent == intent.name: reached = true
                 case .clarify(let a, let b) where a.intent == intent.name || b.intent == intent.name: reached = true

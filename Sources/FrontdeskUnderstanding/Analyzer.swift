@@ -31,6 +31,9 @@ public struct FeatureSpec: Sendable, Hashable {
     /// L2-normalised on its own before weighting).
     public var charWeight: Float = 1.0
     public var wordBigrams: Bool = true
+    /// Character n-grams are taken across word boundaries too, over the words joined by
+    /// spaces, instead of inside each word.
+    public var charAcrossWords: Bool = false
 
     public init() {}
 
@@ -61,7 +64,8 @@ public struct FeatureSpec: Sendable, Hashable {
             }
         }
         var scalars: [UInt32] = []
-        for token in analysis.tokens {
+        let pieces = charAcrossWords ? [analysis.tokens.joined(separator: " ")] : analysis.tokens
+        for token in pieces where !token.isEmpty {
             scalars.removeAll(keepingCapacity: true)
             scalars.append(60)  // "<"
             for s in token.unicodeScalars { scalars.append(s.value) }

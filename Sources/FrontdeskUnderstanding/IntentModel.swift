@@ -17,6 +17,30 @@ public struct IntentModel: Sendable {
     let weights: [Float]
     let bias: [Float]
     public let analyzer: Analyzer
+    /// How scores become confidences, and the threshold chosen by cross-validation.
+    public let calibration: Calibration
+
+    init(
+        language: LanguageCode, classes: [IntentName], spec: FeatureSpec, index: FeatureIndex, idf: [Float], groups: [UInt8],
+        weights: [Float], bias: [Float], analyzer: Analyzer, calibration: Calibration = .none
+    ) {
+        self.language = language
+        self.classes = classes
+        self.spec = spec
+        self.index = index
+        self.idf = idf
+        self.groups = groups
+        self.weights = weights
+        self.bias = bias
+        self.analyzer = analyzer
+        self.calibration = calibration
+    }
+
+    /// The same model with other calibration.
+    public func calibrated(_ calibration: Calibration) -> IntentModel {
+        IntentModel(language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
+                    weights: weights, bias: bias, analyzer: analyzer, calibration: calibration)
+    }
 
     /// Ranked intents with softmax confidences in [0, 1], best first.
     public func classify(_ text: String) -> [IntentScore] {
@@ -32,6 +56,17 @@ public struct IntentModel: Sendable {
     }
 
     func probabilities(of x: (rows: [Int32], values: [Float])) -> [Float] {
+        var scores = scores(of: x)
+        if calibration.temperature != 1 {
+            let inverse = 1 / calibration.temperature
+            for i in scores.indices { scores[i] *= inverse }
+        }
+        FeatureMath.softmax(&scores)
+        return scores
+    }
+
+    /// The raw linear scores (before temperature and softmax), in the order of `classes`.
+    func scores(of x: (rows: [Int32], values: [Float])) -> [Float] {
         let k = classes.count
         var scores = bias
         weights.withUnsafeBufferPointer { w in
@@ -41,7 +76,6 @@ public struct IntentModel: Sendable {
                 }
             }
         }
-        FeatureMath.softmax(&scores)
         return scores
     }
 }

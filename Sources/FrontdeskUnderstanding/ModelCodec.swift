@@ -5,7 +5,7 @@ import FrontdeskCore
 extension IntentModel {
     static let magic: [UInt8] = Array("FDIM".utf8)
     /// Bump when the encoding or the meaning of a stored model changes.
-    public static let encodingVersion: UInt32 = 1
+    public static let encodingVersion: UInt32 = 2
 
     public func encoded() -> Data {
         var out = BinaryWriter()
@@ -15,7 +15,7 @@ extension IntentModel {
         out.u32(UInt32(spec.charGrams.lowerBound))
         out.u32(UInt32(spec.charGrams.upperBound))
         out.f32(spec.charWeight)
-        out.u32(spec.wordBigrams ? 1 : 0)
+        out.u32((spec.wordBigrams ? 1 : 0) | (spec.charAcrossWords ? 2 : 0))
         out.u32(UInt32(classes.count))
         for c in classes { out.string(c.rawValue) }
         let hashes = index.hashesByRow
@@ -25,6 +25,8 @@ extension IntentModel {
         out.bytes(groups)
         out.floats(weights)
         out.floats(bias)
+        out.f32(calibration.temperature)
+        out.u64((calibration.threshold ?? .nan).bitPattern)
         return out.data
     }
 
@@ -35,11 +37,12 @@ extension IntentModel {
         guard input.u32() == Self.encodingVersion else { throw fail("model encoding version differs") }
         guard let languageText = input.string() else { throw fail("truncated") }
         var spec = FeatureSpec()
-        guard let lo = input.u32(), let hi = input.u32(), lo >= 1, lo <= hi, hi <= 64, let charWeight = input.f32(), charWeight.isFinite, let bigrams = input.u32()
+        guard let lo = input.u32(), let hi = input.u32(), lo >= 1, lo <= hi, hi <= 64, let charWeight = input.f32(), charWeight.isFinite, let bigrams = input.u32(), bigrams <= 3
         else { throw fail("truncated") }
         spec.charGrams = Int(lo)...Int(hi)
         spec.charWeight = charWeight
-        spec.wordBigrams = bigrams == 1
+        spec.wordBigrams = bigrams & 1 == 1
+        spec.charAcrossWords = bigrams & 2 == 2
         guard let classCount = input.u32() else { throw fail("truncated") }
         var classes: [IntentName] = []
         for _ in 0..<classCount {
@@ -56,15 +59,17 @@ extension IntentModel {
         let (weightCount, overflow) = rowCount.multipliedReportingOverflow(by: classes.count)
         guard !overflow, let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
               let weights = input.floats(weightCount), let bias = input.floats(classes.count),
-              input.isAtEnd
+              let temperature = input.f32(), let threshold = input.u64().map(Double.init(bitPattern:)), input.isAtEnd
         else { throw fail("truncated") }
         guard groups.allSatisfy({ $0 <= FeatureSpec.Group.char.rawValue }), index.count == rowCount,
-              idf.allSatisfy(\.isFinite), weights.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite)
+              idf.allSatisfy(\.isFinite), weights.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite),
+              Calibration.temperatureRange.contains(temperature), threshold.isNaN || (0...1).contains(threshold)
         else { throw fail("invalid values") }
         let language = LanguageCode(languageText)
         self.init(
             language: language, classes: classes, spec: spec, index: FeatureIndex(index), idf: idf, groups: groups,
-            weights: weights, bias: bias, analyzer: Analyzer(language: language))
+            weights: weights, bias: bias, analyzer: Analyzer(language: language),
+            calibration: Calibration(temperature: temperature, threshold: threshold.isNaN ? nil : threshold))
     }
 }
 

@@ -11,6 +11,15 @@ public struct TrainingOptions: Sendable, Hashable {
     /// Character n-grams seen in fewer training examples than this are dropped.
     public var minCharDocumentFrequency = 1
     public var seed: UInt64 = 42
+    /// Weight of a second, one-vs-rest squared-hinge model (a linear SVM) added to the
+    /// logistic regression's scores; 0 trains none.
+    public var hingeWeight: Float = 0
+    /// Weight of the logistic regression's scores; 0 trains none (only the hinge model).
+    public var logisticWeight: Float = 1
+    public var hingeL2: Float = 1e-5
+    public var hingeLearningRate: Float = 0.5
+    /// Examples weighted so that every intent weighs the same in training.
+    public var balanced = false
 
     public init() {}
 
@@ -18,6 +27,8 @@ public struct TrainingOptions: Sendable, Hashable {
     public var fingerprint: String {
         "f=\(features.charGrams.lowerBound)-\(features.charGrams.upperBound),\(features.charWeight),\(features.wordBigrams);"
             + "e=\(epochs);lr=\(learningRate);l2=\(l2);mdf=\(minCharDocumentFrequency);seed=\(seed)"
+            + (features.charAcrossWords ? ";across" : "") + (balanced ? ";balanced" : "")
+            + (logisticWeight != 1 ? ";logistic=\(logisticWeight)" : "") + (hingeWeight > 0 ? ";hinge=\(hingeWeight),\(hingeL2),\(hingeLearningRate)" : "")
     }
 }
 
@@ -65,34 +76,83 @@ extension IntentModel {
         }
         let labels = examples.map { classIndex[$0.intent]! }
 
-        // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
-        // weight decay applied lazily through a global scale factor.
-        var weights = [Float](repeating: 0, count: rowsCount * k)
-        var bias = [Float](repeating: 0, count: k)
-        if k > 1, !examples.isEmpty {
-            var rng = SplitMix64(seed: options.seed)
-            var order = Array(examples.indices)
-            let epochs = max(1, options.epochs)
-            let totalSteps = Float(epochs * examples.count)
-            var step: Float = 0
-            var scale: Float = 1
-            var scores = [Float](repeating: 0, count: k)
-            var activeClasses = [Int32](repeating: 0, count: k)
-            weights.withUnsafeMutableBufferPointer { w in
-                bias.withUnsafeMutableBufferPointer { b in
-                    scores.withUnsafeMutableBufferPointer { s in
-                      activeClasses.withUnsafeMutableBufferPointer { a in
-                        for _ in 0..<epochs {
-                            order.shuffle(using: &rng)
-                            for i in order {
-                                let lr = options.learningRate * max(0.02, 1 - step / totalSteps)
-                                step += 1
-                                let start = rowStart[i], end = rowStart[i + 1]
-                                // Forward.
-                                for c in 0..<k { s[c] = b[c] }
-                                for j in start..<end {
-                                    VectorMath.axpy(values[j] * scale, w.baseAddress! + Int(columns[j]) * k, s.baseAddress!, k)
-                                }
+        // 3. Multinomial logistic regression, optionally plus a linear SVM.
+        let design = Design(rowStart: rowStart, columns: columns, values: values, labels: labels, features: rowsCount, classes: k)
+        var sampleWeights = [Float](repeating: 1, count: examples.count)
+        if options.balanced {
+            var counts = [Int](repeating: 0, count: k)
+            for label in labels { counts[label] += 1 }
+            let mean = Float(examples.count) / Float(max(1, k))
+            for (i, label) in labels.enumerated() { sampleWeights[i] = mean / Float(counts[label]) }
+        }
+        var weights = [Float](repeating: 0, count: rowsCount * k), bias = [Float](repeating: 0, count: k)
+        if options.logisticWeight > 0 {
+            (weights, bias) = sgd(design, loss: .softmax, learningRate: options.learningRate, l2: options.l2,
+                                  epochs: options.epochs, seed: options.seed, sampleWeights: sampleWeights)
+            if options.logisticWeight != 1 {
+                for i in weights.indices { weights[i] *= options.logisticWeight }
+                for i in bias.indices { bias[i] *= options.logisticWeight }
+            }
+        }
+        if options.hingeWeight > 0 {
+            let (w2, b2) = sgd(design, loss: .squaredHinge, learningRate: options.hingeLearningRate, l2: options.hingeL2,
+                               epochs: options.epochs, seed: options.seed &+ 1, sampleWeights: sampleWeights)
+            for i in weights.indices { weights[i] += options.hingeWeight * w2[i] }
+            for i in bias.indices { bias[i] += options.hingeWeight * b2[i] }
+        }
+        return IntentModel(
+            language: language, classes: classes, spec: spec, index: lookup, idf: idf, groups: groups,
+            weights: weights, bias: bias, analyzer: analyzer)
+    }
+}
+
+/// A normalised sparse design matrix (CSR) with its labels.
+struct Design {
+    let rowStart: [Int]
+    let columns: [Int32]
+    let values: [Float]
+    let labels: [Int]
+    let features: Int
+    let classes: Int
+}
+
+enum Loss { case softmax, squaredHinge }
+
+/// Trains a linear model (row-major weights, bias) by SGD with a linearly decaying step and
+/// L2 weight decay applied lazily through a global scale factor.
+func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64, sampleWeights: [Float]) -> (weights: [Float], bias: [Float]) {
+    // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
+    // weight decay applied lazily through a global scale factor.
+    let k = d.classes, rowStart = d.rowStart, columns = d.columns, values = d.values, labels = d.labels
+    var weights = [Float](repeating: 0, count: d.features * k)
+    var bias = [Float](repeating: 0, count: k)
+    if k > 1, !labels.isEmpty {
+        var rng = SplitMix64(seed: seed)
+        var order = Array(labels.indices)
+        let epochs = max(1, epochs)
+        let totalSteps = Float(epochs * labels.count)
+        var step: Float = 0
+        var scale: Float = 1
+        var scores = [Float](repeating: 0, count: k)
+        var activeClasses = [Int32](repeating: 0, count: k)
+        weights.withUnsafeMutableBufferPointer { w in
+            bias.withUnsafeMutableBufferPointer { b in
+                scores.withUnsafeMutableBufferPointer { s in
+                  activeClasses.withUnsafeMutableBufferPointer { a in
+                    for _ in 0..<epochs {
+                        order.shuffle(using: &rng)
+                        for i in order {
+                            let lr = learningRate * max(0.02, 1 - step / totalSteps)
+                            step += 1
+                            let start = rowStart[i], end = rowStart[i + 1]
+                            // Forward.
+                            for c in 0..<k { s[c] = b[c] }
+                            for j in start..<end {
+                                VectorMath.axpy(values[j] * scale, w.baseAddress! + Int(columns[j]) * k, s.baseAddress!, k)
+                            }
+                            let label = labels[i]
+                            switch loss {
+                            case .softmax:
                                 var maximum = s[0]
                                 for c in 1..<k where s[c] > maximum { maximum = s[c] }
                                 var sum: Float = 0
@@ -100,48 +160,53 @@ extension IntentModel {
                                     s[c] = exp(s[c] - maximum)
                                     sum += s[c]
                                 }
-                                let label = labels[i]
                                 for c in 0..<k { s[c] /= sum }
                                 s[label] -= 1  // s is now the gradient of the loss w.r.t. the scores
-                                // Backward, with weight decay through `scale`.
-                                scale *= (1 - lr * options.l2)
-                                let factor = lr / scale
-                                // Classes whose gradient is negligible are skipped: late in
-                                // training that is most of them.
-                                var activeCount = 0
-                                for c in 0..<k where abs(s[c]) > 1e-5 {
-                                    a[activeCount] = Int32(c)
-                                    activeCount += 1
-                                }
-                                for j in start..<end {
-                                    let base = Int(columns[j]) * k
-                                    let v = values[j] * factor
-                                    if activeCount * 2 > k {
-                                        VectorMath.axpy(-v, s.baseAddress!, w.baseAddress! + base, k)
-                                    } else {
-                                        for i in 0..<activeCount {
-                                            let c = Int(a[i])
-                                            w[base + c] -= v * s[c]
-                                        }
-                                    }
-                                }
-                                for c in 0..<k { b[c] -= lr * s[c] }
-                                if scale < 1e-4 {
-                                    for idx in 0..<w.count { w[idx] *= scale }
-                                    scale = 1
+                            case .squaredHinge:
+                                for c in 0..<k {
+                                    let y: Float = c == label ? 1 : -1
+                                    let margin = 1 - y * s[c]
+                                    s[c] = margin > 0 ? -2 * margin * y : 0
                                 }
                             }
+                            let sw = sampleWeights[i]
+                            if sw != 1 { for c in 0..<k { s[c] *= sw } }
+                            // Backward, with weight decay through `scale`.
+                            scale *= (1 - lr * l2)
+                            let factor = lr / scale
+                            // Classes whose gradient is negligible are skipped: late in
+                            // training that is most of them.
+                            var activeCount = 0
+                            for c in 0..<k where abs(s[c]) > 1e-5 {
+                                a[activeCount] = Int32(c)
+                                activeCount += 1
+                            }
+                            for j in start..<end {
+                                let base = Int(columns[j]) * k
+                                let v = values[j] * factor
+                                if activeCount * 2 > k {
+                                    VectorMath.axpy(-v, s.baseAddress!, w.baseAddress! + base, k)
+                                } else {
+                                    for i in 0..<activeCount {
+                                        let c = Int(a[i])
+                                        w[base + c] -= v * s[c]
+                                    }
+                                }
+                            }
+                            for c in 0..<k { b[c] -= lr * s[c] }
+                            if scale < 1e-4 {
+                                for idx in 0..<w.count { w[idx] *= scale }
+                                scale = 1
+                            }
                         }
-                        for idx in 0..<w.count { w[idx] *= scale }
-                      }
                     }
+                    for idx in 0..<w.count { w[idx] *= scale }
+                  }
                 }
             }
         }
-        return IntentModel(
-            language: language, classes: classes, spec: spec, index: lookup, idf: idf, groups: groups,
-            weights: weights, bias: bias, analyzer: analyzer)
     }
+    return (weights, bias)
 }
 
 enum VectorMath {

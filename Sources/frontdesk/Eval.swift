@@ -17,6 +17,8 @@ struct Eval: ParsableCommand {
             bot's examples, one model per language, as the bot has), in K stratified folds. \
             The report lists precision, recall, F1 and support per intent, the averages, the \
             most confused pairs and the confidence of right and wrong predictions.
+
+            --calibrate fits the model's confidence scale (temperature) on a 3-fold             cross-validation of the training data, as bots do; --threshold auto also uses the             threshold chosen there (the one with the fewest mistakes: right answers lost plus             wrong or out-of-scope messages answered), as bots without a set threshold do.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Training data (JSON Lines).", valueName: "file"))
@@ -40,8 +42,11 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The label of out-of-scope items (for example oos).", valueName: "label"))
     var oosLabel: String?
 
-    @Option(name: .long, help: ArgumentHelp("Confidence below which a prediction counts as no intent / out-of-scope.", valueName: "x"))
-    var threshold: Double = Eval.defaultThreshold
+    @Option(name: .long, help: ArgumentHelp("Confidence below which a prediction counts as no intent / out-of-scope, or 'auto' (chosen by cross-validation of the training data; implies --calibrate).", valueName: "x|auto"))
+    var threshold: String = "\(Eval.defaultThreshold)"
+
+    @Flag(name: .long, help: "Calibrate the confidences by cross-validating the training data, as a bot does.")
+    var calibrate = false
 
     @Option(name: .long, help: ArgumentHelp("Language of the data, for stemming (default: en; with --bot, every language of the bot).", valueName: "code"))
     var lang: String?
@@ -65,7 +70,9 @@ struct Eval: ParsableCommand {
     static let defaultThreshold = 0.15
 
     func validate() throws {
-        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        if threshold != "auto" {
+            guard let value = Double(threshold), (0...1).contains(value) else { throw ValidationError("--threshold must be a number between 0 and 1, or auto") }
+        }
         if let lang { guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") } }
         guard (0...10_000).contains(pairs) else { throw ValidationError("--pairs must be between 0 and 10000") }
         if let cv {
@@ -77,6 +84,10 @@ struct Eval: ParsableCommand {
             guard train != nil, test != nil else { throw ValidationError("give --train FILE and --test FILE, or --cv K with --data FILE or --bot DIR") }
         }
     }
+
+    /// `nil`: chosen by the calibration.
+    private var fixedThreshold: Double? { threshold == "auto" ? nil : Double(threshold) }
+    private var calibrationFolds: Int { calibrate || threshold == "auto" ? 3 : 0 }
 
     func run() throws {
         logging.bootstrap()
@@ -100,7 +111,8 @@ struct Eval: ParsableCommand {
                 throw ExitCode(2)
             }
             result = Evaluation.crossValidate(
-                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: threshold, options: training.options)
+                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: fixedThreshold, options: training.options,
+                calibrationFolds: calibrationFolds)
         } else {
             let train = train ?? "", test = test ?? ""
             var failures: [FrontdeskError] = []
@@ -114,7 +126,7 @@ struct Eval: ParsableCommand {
             }
             result = Evaluation.run(
                 train: trainData, test: testData, language: LanguageCode(lang ?? "en"),
-                oosLabel: oos, threshold: threshold, options: training.options)
+                oosLabel: oos, threshold: fixedThreshold, options: training.options, calibrationFolds: calibrationFolds)
             subtitle = "trained on \(train), tested on \(test)"
         }
         if json {
@@ -129,6 +141,16 @@ struct Eval: ParsableCommand {
         }
         if let errors {
             written = write(result.errorLines, to: errors, what: "the errors") && written
+        }
+        if let path = training.allPredictions {
+            let lines = result.predictions.map { p in
+                JSONValue.object(JSONObject([
+                    (key: "expected", value: .string(p.expected.rawValue)),
+                    (key: "best", value: p.best.map { .string($0.rawValue) } ?? .null),
+                    (key: "confidence", value: .number("\(p.confidence)")),
+                ])).serialized + "\n"
+            }
+            written = write(lines.joined(), to: path, what: "the predictions") && written
         }
         if !written { throw ExitCode(2) }
     }
@@ -182,6 +204,13 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Longest character n-gram.") var charMax: Int?
     @Option(help: "Weight of the character n-gram block.") var charWeight: Float?
     @Option(help: "Minimum document frequency of character n-grams.") var minDf: Int?
+    @Option(help: "Write every prediction (best intent and confidence) as JSON Lines.") var allPredictions: String?
+    @Flag(help: "Character n-grams across word boundaries.") var across = false
+    @Flag(help: "Weigh every intent the same in training.") var balanced = false
+    @Option(help: "Weight of a one-vs-rest squared-hinge model added to the scores.") var hingeWeight: Float?
+    @Option(help: "L2 regularisation of the hinge model.") var hingeL2: Float?
+    @Option(help: "Weight of the logistic regression (0: none).") var logisticWeight: Float?
+    @Option(help: "Initial learning rate of the hinge model.") var hingeLearningRate: Float?
 
     func validate() throws {
         if let epochs, !(1...1000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 1000") }
@@ -202,6 +231,12 @@ struct TrainingFlags: ParsableArguments {
         if lower >= 1, lower <= upper { o.features.charGrams = lower...upper }
         if let charWeight { o.features.charWeight = charWeight }
         if let minDf { o.minCharDocumentFrequency = minDf }
+        if across { o.features.charAcrossWords = true }
+        if balanced { o.balanced = true }
+        if let hingeWeight { o.hingeWeight = hingeWeight }
+        if let hingeL2 { o.hingeL2 = hingeL2 }
+        if let logisticWeight { o.logisticWeight = logisticWeight }
+        if let hingeLearningRate { o.hingeLearningRate = hingeLearningRate }
         return o
     }
 }

@@ -57,7 +57,8 @@ let greetIntent = """
         #expect(bot.name == "Testbot")
         #expect(bot.languages == ["en", "de"])
         #expect(bot.defaultLanguage == "en")
-        #expect(bot.thresholds == Thresholds())
+        // No confidence threshold set: the one chosen by cross-validation applies.
+        #expect(bot.thresholds == Thresholds(automatic: true))
         #expect(bot.intents.map(\.name) == ["greet"])
         let greet = try #require(bot.intent(named: "greet"))
         #expect(greet.examples["en"]?.map(\.text) == ["hello", "hi there"])
@@ -205,6 +206,17 @@ let greetIntent = """
             "bot/greet.yaml:9:46: error: unknown placeholder {company}: nothing fills it (known: bot_name, user_name)",
             "bot/greet.yaml:10:7: error: language 'de' is not declared in bot.yaml (languages: en)",
         ])
+    }
+
+    @Test func theConfidenceThresholdIsANumberOrAutomatic() throws {
+        func thresholds(_ line: String) throws -> Thresholds {
+            let text = "version: 1\nname: Testbot\nlanguages: [en]\nthresholds: \(line)\n"
+            let intent = "version: 1\nintents:\n  - name: greet\n    examples: {en: [hello, hi]}\n    replies: {en: [Hi!]}\n"
+            return try BotLoader.load(directory: try makeBot(["bot.yaml": text, "greet.yaml": intent])).bot.thresholds
+        }
+        #expect(try thresholds("{confidence: 0.4}") == Thresholds(confidence: 0.4, automatic: false))
+        #expect(try thresholds("{confidence: auto, ambiguity: 0.2}") == Thresholds(ambiguity: 0.2, automatic: true))
+        #expect(try thresholds("{ambiguity: 0.2}") == Thresholds(ambiguity: 0.2, automatic: true))
     }
 
     @Test func reportsInvalidUTF8WithItsLine() throws {

@@ -91,6 +91,28 @@ func loadEngine(_ dir: String, store: Store? = nil) throws -> EngineLoader.Resul
         #expect(engine.respond(to: UserMessage(text: "hi"), in: &conversation).messages.last?.text == "Hello there!")
     }
 
+    @Test func anOutOfScopeIntentIsNeverTheAnswer() throws {
+        let dir = try writeTestBot()
+        let outOfScope = """
+            version: 1
+            intents:
+              - name: out_of_scope
+                examples:
+                  en: [what is the weather like, tell me a joke, who won the game last night, play some music, book a flight to rome]
+            """
+        try outOfScope.write(toFile: "\(dir)/oos.yaml", atomically: true, encoding: .utf8)
+        let engine = try loadEngine(dir).engine
+        var conversation = engine.startConversation(id: "c1")
+        _ = engine.respond(to: UserMessage(text: "hello"), in: &conversation)
+        let joke = engine.respond(to: UserMessage(text: "tell me a joke"), in: &conversation)
+        #expect(joke.decision == .fallback)
+        #expect(joke.messages.map(\.text) == ["Sorry, I did not get that."])
+        #expect(joke.ranking.isEmpty)
+        let refund = engine.respond(to: UserMessage(text: "can I get a refund"), in: &conversation)
+        #expect(refund.ranking.first?.intent == "refund")
+        #expect(!refund.ranking.contains { $0.intent == .outOfScope })
+    }
+
     @Test func fallsBackOnGibberish() throws {
         let engine = try loadEngine(try writeTestBot()).engine
         var conversation = engine.startConversation(id: "c1")

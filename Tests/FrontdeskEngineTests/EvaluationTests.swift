@@ -1,5 +1,6 @@
 import Foundation
 import FrontdeskCore
+import FrontdeskUnderstanding
 import Testing
 
 @testable import FrontdeskEngine
@@ -74,6 +75,13 @@ import Testing
         let noOOS = Evaluation.run(train: train, test: test, language: .english, oosLabel: nil, threshold: 0)
         #expect(noOOS.inScopeAccuracy == nil)
         #expect(noOOS.oosRecall == nil)
+
+        // An automatic threshold is the one the model chose when it was calibrated.
+        let automatic = Evaluation.run(train: train, test: test, language: .english, oosLabel: "oos", threshold: nil, calibrationFolds: 3)
+        let chosen = IntentModel.trainCalibrated(
+            examples: train.map { ($0.text, $0.intent) }, language: .english, folds: 3, outOfScope: "oos").calibration.threshold
+        #expect(chosen != nil)
+        #expect(automatic.threshold == chosen)
     }
 }
 
