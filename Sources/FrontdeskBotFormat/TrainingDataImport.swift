@@ -100,6 +100,8 @@ public struct ImportedBot: Sendable {
     public var diagnostics: [Diagnostic] = []
     /// Examples labelled out-of-scope and left out.
     public var skippedOutOfScope = 0
+    /// Examples labelled out-of-scope and imported into the intent `out_of_scope`.
+    public var outOfScopeExamples: Int { intents.first { $0.name == .outOfScope }?.written.count ?? 0 }
     public var exampleCount: Int { intents.reduce(0) { $0 + $1.written.count } }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
@@ -131,8 +133,9 @@ public struct ImportedBot: Sendable {
             map([
                 ("name", text(intent.name.rawValue)),
                 ("examples", map([(language.rawValue, list(intent.written.map(text)))])),
+            ] + (intent.name == .outOfScope ? [] : [
                 ("replies", map([(language.rawValue, list([text(Self.placeholderReply(for: intent.name))]))])),
-            ])
+            ]))
         }
         result.append((Self.intentsFileName, try serialize(map([version, ("intents", list(intentNodes))]))))
         if !entities.isEmpty {
@@ -160,12 +163,12 @@ public struct ImportedBot: Sendable {
 /// diagnostics out; `frontdesk import` does the file work.
 public enum TrainingDataImport {
     public struct Options: Sendable {
-        /// The label of out-of-scope examples, which are left out (the bot's fallback answers
-        /// what no intent covers); `nil`: no such label.
+        /// The label of out-of-scope examples, which become the intent `out_of_scope` (never an
+        /// answer: when it wins, the bot gives its fallback); `nil`: no such label.
         public var outOfScopeLabel: String?
-        /// Import out-of-scope examples as an intent of their own after all.
+        /// Import the out-of-scope examples (else they are left out).
         public var keepOutOfScope: Bool
-        public init(outOfScopeLabel: String? = "oos", keepOutOfScope: Bool = false) {
+        public init(outOfScopeLabel: String? = "oos", keepOutOfScope: Bool = true) {
             self.outOfScopeLabel = outOfScopeLabel
             self.keepOutOfScope = keepOutOfScope
         }
@@ -595,13 +598,14 @@ public enum TrainingDataImport {
             if let known = intentIndex[label] {
                 index = known
             } else {
-                let name = sanitize(label, allowing: ["-", "."], fallback: "intent")
+                let name = label == options.outOfScopeLabel
+                    ? IntentName.outOfScope.rawValue : sanitize(label, allowing: ["-", "."], fallback: "intent")
                 var unique = name, n = 2
                 while usedIntentNames.contains(unique) {
                     unique = "\(name)_\(n)"
                     n += 1
                 }
-                if unique != label {
+                if unique != label, label != options.outOfScopeLabel {
                     warn("intent '\(label)' renamed to '\(unique)' (intent names use letters, digits, '_', '-' and '.')", example.location)
                 }
                 usedIntentNames.insert(unique)

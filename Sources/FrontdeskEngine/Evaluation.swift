@@ -128,11 +128,14 @@ public enum Evaluation {
     public static func predict(
         _ test: [LabeledExample], with model: IntentModel, oosLabel: IntentName?, threshold: Double
     ) -> [Prediction] {
-        test.map { example in
+        let clock = ContinuousClock()
+        return test.map { example in
+            let start = clock.now
             let best = model.classify(example.text).first
+            let milliseconds = (clock.now - start).seconds * 1000
             let confidence = best?.confidence ?? 0
             let predicted = best.flatMap { $0.confidence >= threshold ? $0.intent : nil } ?? oosLabel
-            return Prediction(text: example.text, expected: example.intent, predicted: predicted, confidence: confidence, best: best?.intent)
+            return Prediction(text: example.text, expected: example.intent, predicted: predicted, confidence: confidence, best: best?.intent, milliseconds: milliseconds)
         }
     }
 

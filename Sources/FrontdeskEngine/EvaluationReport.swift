@@ -11,15 +11,25 @@ public struct Prediction: Sendable, Codable, Equatable {
     public var confidence: Double
     /// The best intent, whether or not it reached the threshold (`nil`: no intent at all).
     public var best: IntentName?
+    /// How long classifying the message took (0: not measured).
+    public var milliseconds: Double = 0
     public var isCorrect: Bool { predicted == expected }
 
     /// `best` defaults to `predicted`.
-    public init(text: String, expected: IntentName, predicted: IntentName?, confidence: Double, best: IntentName? = nil) {
+    public init(
+        text: String, expected: IntentName, predicted: IntentName?, confidence: Double, best: IntentName? = nil, milliseconds: Double = 0
+    ) {
+        self.milliseconds = milliseconds
         self.text = text
         self.expected = expected
         self.predicted = predicted
         self.confidence = confidence
         self.best = best ?? predicted
+    }
+
+    /// The same prediction, however long it took.
+    public static func == (a: Prediction, b: Prediction) -> Bool {
+        a.text == b.text && a.expected == b.expected && a.predicted == b.predicted && a.confidence == b.confidence && a.best == b.best
     }
 }
 
@@ -40,6 +50,8 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// Training time (for cross-validation, of all the folds together).
     public var trainSeconds: Double
     public var msPerMessage: Double
+    /// The 99th percentile of the time per message (each classified on its own).
+    public var msP99: Double
     /// Cross-validation: the number of folds and the seed of the split (`nil` for train/test).
     public var folds: Int?
     public var seed: UInt64?
@@ -59,6 +71,8 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         self.threshold = threshold
         self.trainSeconds = trainSeconds
         msPerMessage = predictions.isEmpty ? 0 : testSeconds * 1000 / Double(predictions.count)
+        let times = predictions.map(\.milliseconds).sorted()
+        msP99 = times.isEmpty ? 0 : times[min(times.count - 1, Int((Double(times.count) * 0.99).rounded(.up)) - 1)]
         self.folds = folds
         self.seed = seed
         details = ClassificationReport(predictions)
@@ -107,6 +121,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
             "oos_recall": oosRecall.map(number) ?? .null,
             "train_seconds": number(trainSeconds),
             "ms_per_message": number(msPerMessage),
+            "ms_p99": number(msP99),
             "mode": folds == nil ? "train_test" : "cross_validation",
             "folds": folds.map { .int($0) } ?? .null,
             "seed": seed.map { .number(String($0)) } ?? .null,
@@ -149,10 +164,10 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         var lines: [String] = []
         if let folds {
             lines.append("cross-validation: \(folds) stratified folds, seed \(seed ?? 0), \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s training in all")
-            lines.append("test:  \(testExamples) examples, each in one fold, \(fixed(msPerMessage)) ms per message")
+            lines.append("test:  \(testExamples) examples, each in one fold, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         } else {
             lines.append("train: \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s")
-            lines.append("test:  \(testExamples) examples, \(fixed(msPerMessage)) ms per message")
+            lines.append("test:  \(testExamples) examples, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         }
         lines.append("accuracy:          \(percent(accuracy))")
         lines.append("macro-F1:          \(fixed(macroF1))")

@@ -32,11 +32,11 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Read every file as this format: jsonl, csv or rasa (default: from the extension).", valueName: "format"))
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("The label of out-of-scope examples, which are left out (\"\" for none).", valueName: "label"))
+    @Option(name: .long, help: ArgumentHelp("The label of out-of-scope examples, imported as the intent out_of_scope (\"\" for none).", valueName: "label"))
     var oosLabel: String = "oos"
 
-    @Flag(name: .long, help: "Import out-of-scope examples as an intent of their own.")
-    var keepOos = false
+    @Flag(name: .long, help: "Leave the out-of-scope examples out.")
+    var dropOos = false
 
     @Flag(name: .long, help: "Overwrite the bot files if they exist.")
     var force = false
@@ -68,7 +68,7 @@ struct ImportCommand: ParsableCommand {
             }
             inputs.append(TrainingDataImport.read(text, path: path, format: chosen))
         }
-        let options = TrainingDataImport.Options(outOfScopeLabel: oosLabel.isEmpty ? nil : oosLabel, keepOutOfScope: keepOos)
+        let options = TrainingDataImport.Options(outOfScopeLabel: oosLabel.isEmpty ? nil : oosLabel, keepOutOfScope: !dropOos)
         var bot = TrainingDataImport.convert(inputs, options: options)
         if !bot.hasErrors, bot.intents.isEmpty {
             bot.diagnostics.append(Diagnostic(.error, at: SourceLocation(file: files[0], line: 1, column: 1), "no examples to import"))
@@ -122,7 +122,10 @@ struct ImportCommand: ParsableCommand {
                + (bot.entities.isEmpty ? "" : " and \(plural(bot.entities.count, "entity").replacingOccurrences(of: "entitys", with: "entities"))")
                + " into \(dir) (\(written.map(\.name).joined(separator: ", ")))")
         if bot.skippedOutOfScope > 0 {
-            output("left out \(plural(bot.skippedOutOfScope, "out-of-scope example")) (label '\(oosLabel)'): the bot answers what no intent covers with its fallback reply (--keep-oos imports them as an intent)")
+            output("left out \(plural(bot.skippedOutOfScope, "out-of-scope example")) (label '\(oosLabel)')")
+        }
+        if bot.outOfScopeExamples > 0 {
+            output("\(plural(bot.outOfScopeExamples, "out-of-scope example")) (label '\(oosLabel)') went into the intent out_of_scope: when it wins, the bot gives its fallback reply (--drop-oos leaves them out)")
         }
         output("every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in \(dir)/\(ImportedBot.intentsFileName)")
         if warnings > 0 {

@@ -29,15 +29,20 @@ import Testing
         let file = TrainingDataImport.read(try fixture("small.jsonl"), path: "small.jsonl", format: .jsonLines)
         #expect(file.diagnostics.isEmpty)
         #expect(file.examples.map(\.intent) == ["balance", "balance", "freeze account", "oos", "freeze account"])
-        let bot = TrainingDataImport.convert([file])
+        let bot = TrainingDataImport.convert([file], options: .init(outOfScopeLabel: "oos", keepOutOfScope: false))
         #expect(bot.intents.map(\.name) == ["balance", "freeze_account"])
         #expect(bot.intents.map(\.texts) == [["what is my balance", "how much money do i have"], ["freeze my card", "block my card please"]])
         #expect(bot.skippedOutOfScope == 1)
         #expect(rendered(bot.diagnostics) == [
             "small.jsonl:3:1: warning: intent 'freeze account' renamed to 'freeze_account' (intent names use letters, digits, '_', '-' and '.')",
         ])
-        let kept = TrainingDataImport.convert([file], options: .init(outOfScopeLabel: "oos", keepOutOfScope: true))
-        #expect(kept.intents.map(\.name) == ["balance", "freeze_account", "oos"])
+        let kept = TrainingDataImport.convert([file])
+        #expect(kept.intents.map(\.name) == ["balance", "freeze_account", "out_of_scope"])
+        #expect(kept.skippedOutOfScope == 0 && kept.outOfScopeExamples == 1)
+        // The out-of-scope intent has no replies: the fallback answers it.
+        let files = try kept.files(name: "Small", language: .english)
+        let intentsFile = try #require(files.first { $0.name == ImportedBot.intentsFileName }).content
+        #expect(intentsFile.components(separatedBy: "TODO: reply for").count == 3)
         // A literal bracket is doubled, so that the loader does not read an annotation.
         #expect(kept.intents[2].written == ["tell me a joke about [[brackets]"])
     }

@@ -55,8 +55,8 @@ import Testing
         let result = try CLI.run(["import", data, "--out", "small"], in: work)
         #expect(result.status == 0)
         #expect(result.lines.prefix(2) == [
-            "imported 4 examples of 2 intents into small (bot.yaml, intents.yaml)",
-            "left out 1 out-of-scope example (label 'oos'): the bot answers what no intent covers with its fallback reply (--keep-oos imports them as an intent)",
+            "imported 5 examples of 3 intents into small (bot.yaml, intents.yaml)",
+            "1 out-of-scope example (label 'oos') went into the intent out_of_scope: when it wins, the bot gives its fallback reply (--drop-oos leaves them out)",
         ])
         let db = work.appendingPathComponent("db/frontdesk.sqlite").path
         let chat = try CLI.run(["--bot", "small", "--db", db, "--seed", "1"], input: "what is my balance\n", in: work)
