@@ -18,8 +18,6 @@ public struct TrainingOptions: Sendable, Hashable {
     public var logisticWeight: Float = 1
     public var hingeL2: Float = 1e-5
     public var hingeLearningRate: Float = 0.5
-    /// Examples weighted so that every intent weighs the same in training.
-    public var balanced = false
 
     public init() {}
 
@@ -27,7 +25,7 @@ public struct TrainingOptions: Sendable, Hashable {
     public var fingerprint: String {
         "f=\(features.charGrams.lowerBound)-\(features.charGrams.upperBound),\(features.charWeight),\(features.wordBigrams);"
             + "e=\(epochs);lr=\(learningRate);l2=\(l2);mdf=\(minCharDocumentFrequency);seed=\(seed)"
-            + (features.charAcrossWords ? ";across" : "") + (balanced ? ";balanced" : "")
+            + (features.charAcrossWords ? ";across" : "")
             + (logisticWeight != 1 ? ";logistic=\(logisticWeight)" : "") + (hingeWeight > 0 ? ";hinge=\(hingeWeight),\(hingeL2),\(hingeLearningRate)" : "")
     }
 }
@@ -78,17 +76,10 @@ extension IntentModel {
 
         // 3. Multinomial logistic regression, optionally plus a linear SVM.
         let design = Design(rowStart: rowStart, columns: columns, values: values, labels: labels, features: rowsCount, classes: k)
-        var sampleWeights = [Float](repeating: 1, count: examples.count)
-        if options.balanced {
-            var counts = [Int](repeating: 0, count: k)
-            for label in labels { counts[label] += 1 }
-            let mean = Float(examples.count) / Float(max(1, k))
-            for (i, label) in labels.enumerated() { sampleWeights[i] = mean / Float(counts[label]) }
-        }
         var weights = [Float](repeating: 0, count: rowsCount * k), bias = [Float](repeating: 0, count: k)
         if options.logisticWeight > 0 {
             (weights, bias) = sgd(design, loss: .softmax, learningRate: options.learningRate, l2: options.l2,
-                                  epochs: options.epochs, seed: options.seed, sampleWeights: sampleWeights)
+                                  epochs: options.epochs, seed: options.seed)
             if options.logisticWeight != 1 {
                 for i in weights.indices { weights[i] *= options.logisticWeight }
                 for i in bias.indices { bias[i] *= options.logisticWeight }
@@ -96,7 +87,7 @@ extension IntentModel {
         }
         if options.hingeWeight > 0 {
             let (w2, b2) = sgd(design, loss: .squaredHinge, learningRate: options.hingeLearningRate, l2: options.hingeL2,
-                               epochs: options.epochs, seed: options.seed &+ 1, sampleWeights: sampleWeights)
+                               epochs: options.epochs, seed: options.seed &+ 1)
             for i in weights.indices { weights[i] += options.hingeWeight * w2[i] }
             for i in bias.indices { bias[i] += options.hingeWeight * b2[i] }
         }
@@ -120,7 +111,7 @@ enum Loss { case softmax, squaredHinge }
 
 /// Trains a linear model (row-major weights, bias) by SGD with a linearly decaying step and
 /// L2 weight decay applied lazily through a global scale factor.
-func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64, sampleWeights: [Float]) -> (weights: [Float], bias: [Float]) {
+func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64) -> (weights: [Float], bias: [Float]) {
     // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
     // weight decay applied lazily through a global scale factor.
     let k = d.classes, rowStart = d.rowStart, columns = d.columns, values = d.values, labels = d.labels
@@ -169,8 +160,6 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
                                     s[c] = margin > 0 ? -2 * margin * y : 0
                                 }
                             }
-                            let sw = sampleWeights[i]
-                            if sw != 1 { for c in 0..<k { s[c] *= sw } }
                             // Backward, with weight decay through `scale`.
                             scale *= (1 - lr * l2)
                             let factor = lr / scale

@@ -206,7 +206,6 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "Minimum document frequency of character n-grams.") var minDf: Int?
     @Option(help: "Write every prediction (best intent and confidence) as JSON Lines.") var allPredictions: String?
     @Flag(help: "Character n-grams across word boundaries.") var across = false
-    @Flag(help: "Weigh every intent the same in training.") var balanced = false
     @Option(help: "Weight of a one-vs-rest squared-hinge model added to the scores.") var hingeWeight: Float?
     @Option(help: "L2 regularisation of the hinge model.") var hingeL2: Float?
     @Option(help: "Weight of the logistic regression (0: none).") var logisticWeight: Float?
@@ -232,7 +231,6 @@ struct TrainingFlags: ParsableArguments {
         if let charWeight { o.features.charWeight = charWeight }
         if let minDf { o.minCharDocumentFrequency = minDf }
         if across { o.features.charAcrossWords = true }
-        if balanced { o.balanced = true }
         if let hingeWeight { o.hingeWeight = hingeWeight }
         if let hingeL2 { o.hingeL2 = hingeL2 }
         if let logisticWeight { o.logisticWeight = logisticWeight }
