@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskSafety"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting", "FrontdeskKnowledge", "FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskAdapterTests", dependencies: [
-            "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue",
+            "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue", "FrontdeskSafety",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).

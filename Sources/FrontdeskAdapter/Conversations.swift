@@ -330,13 +330,13 @@ public final class Conversations {
         ]
         if let name = c.userName { conversation["user_name"] = .string(name) }
         if let trust = c.trust {
-            let f = trust.frustration
-            conversation["trust"] = [
+            var object: [String: JSONValue] = [
                 "warnings": .int(trust.warnings), "borderline": .int(trust.borderline), "moderated": .bool(trust.moderated),
-                "ended": .bool(trust.ended), "human_offer_pending": .bool(trust.humanOfferPending),
-                "spam": .object(JSONObject(sorted: trust.spam.snapshot)),
-                "frustration": .object(JSONObject(sorted: f.snapshot)),
+                "ended": .bool(trust.ended), "spam": .object(JSONObject(sorted: trust.spam.snapshot)),
+                "frustration": .object(JSONObject(sorted: trust.frustration.snapshot)),
             ]
+            if let offer = trust.humanOffer { object["human_offer"] = .string(offer) }
+            conversation["trust"] = .object(JSONObject(sorted: object))
         }
         if let last = c.lastMessageAt { conversation["last_message_at"] = date(last) }
         return JSONValue.object(JSONObject(sorted: ["v": .int(stateVersion), "conversation": .object(JSONObject(sorted: conversation))])).serialized

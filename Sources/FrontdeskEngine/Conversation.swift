@@ -58,13 +58,14 @@ public struct TrustState: Sendable, Equatable, Codable {
     public var moderated = false
     /// The bot ended the conversation: it stays silent until it times out or is reset.
     public var ended = false
-    /// A human was offered and the answer is awaited ("yes" hands over).
-    public var humanOfferPending = false
+    /// A human was offered and the answer is awaited ("yes" hands over for this reason:
+    /// `frustration` or `self_harm`).
+    public var humanOffer: String?
     public var spam = SpamHistory()
     public var frustration = Frustration.State()
 
     private enum CodingKeys: String, CodingKey {
-        case warnings, borderline, moderated, ended, humanOfferPending = "human_offer_pending", spam, frustration
+        case warnings, borderline, moderated, ended, humanOffer = "human_offer", spam, frustration
     }
 
     public init() {}

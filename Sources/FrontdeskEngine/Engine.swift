@@ -166,8 +166,9 @@ public struct Engine: Sendable {
         let stateBefore = conversation.state
         var decision: Decision
         var next: DialogueState
-        let humanOffer = trust.humanOfferPending
-        trust.humanOfferPending = false
+        // A human offered last turn (to a frustrated customer, or with a caring reply): "yes" hands over.
+        let offered = trust.humanOffer
+        trust.humanOffer = nil
         let handedOff = conversation.state == .handedOff
         if !handedOff, wasEnded || wasModerated, Appeal.isAppeal(text) {
             // "You misunderstood me": a human looks at it, also in an ended conversation.
@@ -185,12 +186,11 @@ public struct Engine: Sendable {
                 (decision, next) = (.moderated(.end), .idle)
             default:
                 (decision, next) = (.moderated(.care), conversation.state)
-                trust.humanOfferPending = true
+                trust.humanOffer = "self_harm"
             }
-        } else if !handedOff, humanOffer, answers.yesNo == true {
-            (decision, next) = Dialogue.handOff(trust.frustration.offeredHuman ? "frustration" : "self_harm", answered: nil, forms: forms,
-                                                support: bot.support, now: now)
-        } else if !handedOff, humanOffer, answers.yesNo == false, case .idle = conversation.state {
+        } else if !handedOff, let reason = offered, answers.yesNo == true {
+            (decision, next) = Dialogue.handOff(reason, answered: nil, forms: forms, support: bot.support, now: now)
+        } else if !handedOff, offered != nil, answers.yesNo == false, case .idle = conversation.state {
             (decision, next) = (.rephrase, .idle)
         } else if !handedOff, choice == nil, BotQuestion.isAsking(text) {
             (decision, next) = (.disclosure, conversation.state)
@@ -243,7 +243,7 @@ public struct Engine: Sendable {
         }() {
             offerHuman = true
             trust.frustration.offeredHuman = true
-            trust.humanOfferPending = true
+            trust.humanOffer = "frustration"
         }
 
         // 5. Replies.

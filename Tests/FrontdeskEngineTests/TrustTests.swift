@@ -138,19 +138,18 @@ import Testing
     @Test func aFrustratedCustomerIsOfferedAHuman() throws {
         let engine = try engine()
         var conversation = engine.startConversation(id: "c1")
-        let turns = chat(engine, ["hello", "xqzv plmk wrtz", "THIS IS USELESS!!!", "this is useless, you don't help at all", "yes"],
-                         conversation: &conversation)
-        let offered = turns.firstIndex { $0.offeredHuman }
-        #expect(offered != nil)
-        if let offered {
-            #expect(turns[offered].messages.last?.text == "I'm sorry this is not going well. Would you like me to connect you with a human colleague?")
-            #expect(turns[offered].messages.last?.quickReplies.map(\.title) == ["Yes", "No"])
-            #expect(turns[offered].frustration >= 0.6)
-            #expect(turns.filter(\.offeredHuman).count == 1)  // once per conversation
-            if offered + 1 < turns.count, turns[offered + 1].decision == .handoff(reason: "frustration", answered: nil) {
-                #expect(conversation.state == .handedOff)
-            }
-        }
+        let turns = chat(engine, ["hello", "xqzv plmk wrtz", "THIS IS USELESS!!!", "yes"], conversation: &conversation)
+        // A fallback alone: not yet. Then a shouted complaint crosses the threshold.
+        let offered = try #require(turns.firstIndex { $0.offeredHuman })
+        #expect(offered == 2)
+        #expect(turns[1].decision == .fallback && turns[1].frustration < 0.6)
+        #expect(turns[offered].messages.last?.text == "I'm sorry this is not going well. Would you like me to connect you with a human colleague?")
+        #expect(turns[offered].messages.last?.quickReplies.map(\.title) == ["Yes", "No"])
+        #expect(turns[offered].frustration >= 0.6)
+        #expect(turns.filter(\.offeredHuman).count == 1)  // once per conversation
+        // "yes" hands over, with the reason.
+        #expect(turns[3].decision == .handoff(reason: "frustration", answered: nil))
+        #expect(conversation.state == .handedOff)
         // A calm conversation is not.
         var calm = engine.startConversation(id: "c2")
         let calmTurns = chat(engine, ["hello", "can I get a refund", "thanks, how do I cancel"], conversation: &calm)
