@@ -134,6 +134,27 @@ import Testing
         #expect(try databaseBytes(db).range(of: Data(Self.rated.utf8)) == nil)
     }
 
+    /// `/rate` in the REPL rates the last reply: it shows up in the inbox and the report, and
+    /// the comment is stored with its personal data masked.
+    @Test func rateInTheREPLIsStoredWithTheReply() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("db/frontdesk.sqlite").path
+        let chat = try CLI.run(["chat", "--db", db, "--seed", "1"],
+                               input: "hi\nHow do I install the VPN on my Linux laptop\n/rate bad not what I asked, write to ada@example.com\n/rate so-so\n")
+        #expect(chat.status == 0)
+        #expect(chat.lines.contains("rated the last reply bad, with your comment"))
+        #expect(chat.stderr.contains("usage: /rate good|bad [comment]"))
+        let report = try json(try CLI.run(["report", "--db", db, "--json"]).stdout)
+        #expect((report["feedback"] as? [String: Any])?["bad"] as? Int == 1)
+        let inbox = try json(try CLI.run(["inbox", "--db", db, "--json"]).stdout)
+        let messages = (inbox["groups"] as? [[String: Any]] ?? []).flatMap { $0["messages"] as? [[String: Any]] ?? [] }
+        #expect(messages.contains { $0["text"] as? String == "How do I install the VPN on my Linux laptop" && ($0["reasons"] as? [String])?.contains("bad_rating") == true })
+        let bytes = try databaseBytes(db)
+        #expect(bytes.range(of: Data("ada@example.com".utf8)) == nil)
+        #expect(bytes.range(of: Data("write to [email]".utf8)) != nil)
+    }
+
     @Test func mistakesAreOneLineOnStderr() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
