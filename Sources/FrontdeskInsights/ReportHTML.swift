@@ -13,18 +13,8 @@ public enum ReportHTML {
     public static let dayLimit = 120
 
     public static func render(_ report: Report, title: String = "Frontdesk: conversation report") -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8"/>
-            <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <meta name="generator" content="frontdesk report"/>
-            <title>\(escape(title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <h1>\(escape(title))</h1>
+        var html = HTMLPage.start(title: title, generator: "frontdesk report", style: style)
+        html += """
             <p class="subtitle">\(escape(report.periodDescription.prefix(1).uppercased() + report.periodDescription.dropFirst()))</p>
 
             """
