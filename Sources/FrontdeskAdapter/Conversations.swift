@@ -130,15 +130,9 @@ public final class Conversations {
 
         events.append(("intent", .object(JSONObject(sorted: Rendering.understanding(turn)))))
         if !turn.entities.isEmpty {
-            events.append(("entities", .array(turn.entities.map { entity in
-                // An e-mail address or a phone number found as an entity is masked like the message.
-                let rendered = Rendering.entity(entity, timeZone: zone)
-                guard masks, case .object(let object) = rendered, !PersonalData.mask(entity.text).found.isEmpty else { return rendered }
-                return .object(JSONObject(object.members.map { member in
-                    guard member.key == "text" || member.key == "value", case .string(let text) = member.value else { return member }
-                    return (key: member.key, value: .string(PersonalData.mask(text).text))
-                }))
-            })))
+            // An e-mail address or a phone number found as an entity is masked like the message.
+            let entities = JSONValue.array(turn.entities.map { Rendering.entity($0, timeZone: zone) })
+            events.append(("entities", masks && !turn.personalData.isEmpty ? Self.masked(entities) : entities))
         }
         if let verdict = turn.moderation {
             events.append(("moderation", Rendering.moderation(verdict)))
@@ -345,16 +339,18 @@ public final class Conversations {
     /// A reply line with personal data masked in every string value (numbers and keys stay,
     /// so the line is still the same JSON shape).
     static func masked(line: String) -> String {
-        func mask(_ value: JSONValue) -> JSONValue {
-            switch value {
-            case .string(let text): return .string(PersonalData.mask(text).text)
-            case .array(let items): return .array(items.map(mask))
-            case .object(let object): return .object(JSONObject(object.members.map { (key: $0.key, value: mask($0.value)) }))
-            default: return value
-            }
-        }
         guard let value = try? JSONParser.parse(Array(line.utf8)) else { return PersonalData.mask(line).text }
-        return mask(value).serialized
+        return masked(value).serialized
+    }
+
+    /// A value with personal data masked in every string (keys and numbers stay).
+    static func masked(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(PersonalData.mask(text).text)
+        case .array(let items): return .array(items.map(masked))
+        case .object(let object): return .object(JSONObject(object.members.map { (key: $0.key, value: masked($0.value)) }))
+        default: return value
+        }
     }
 
     static func status(_ conversation: Conversation) -> String {

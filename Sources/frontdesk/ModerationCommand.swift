@@ -162,6 +162,7 @@ struct ModerationBench: ParsableCommand {
                 borderline += 1
             }
         }
+        withExtendedLifetime(sink) {}  // the results are used: the calls are not optimised away
         times.sort()
         func percentile(_ p: Double) -> Double { times[min(times.count - 1, Int((Double(times.count) * p).rounded(.up)) - 1)] }
         let mean = times.reduce(0, +) / Double(times.count)
@@ -173,7 +174,6 @@ struct ModerationBench: ParsableCommand {
                 "messages": .int(texts.count), "flagged": .int(flagged.count), "flagged_rate": .rounded(rate, digits: 6),
                 "borderline": .int(borderline), "categories": .object(JSONObject(sorted: categories)),
                 "us_mean": .rounded(mean, digits: 2), "us_p50": .rounded(percentile(0.5), digits: 2), "us_p99": .rounded(percentile(0.99), digits: 2),
-                "checksum": .rounded(sink, digits: 1),
             ])).serialized)
             return
         }

@@ -473,3 +473,26 @@ func withoutReason(_ line: String) -> String {
         #expect(output[2].hasPrefix(#"{"bot":"Shopbot","conversations_in_memory":1,"in_reply_to":1,"#))
     }
 }
+
+/// Personal data in a message reaches the integrator as written but is stored masked: the
+/// message, its entities, the stored reply line and the state's recent messages.
+@Suite struct MaskingTests {
+    @Test func theStoredTurnHoldsNoAddressButTheReplyDoes() throws {
+        let h = try Harness()
+        let reply = try h.say("c1", "hi, write to ada@example.com or call +49 30 1234567", id: "m1")
+        #expect(reply.line.contains("ada@example.com"))
+        let events = try h.store.events(conversation: "c1")
+        #expect(!events.isEmpty)
+        for event in events {
+            #expect(!event.data.contains("ada@example.com"), "\(event.kind): \(event.data)")
+            #expect(!event.data.contains("1234567"), "\(event.kind): \(event.data)")
+        }
+        let message = try #require(events.first { $0.kind == "message" })
+        #expect(message.data == #"{"masked":["email","phone"],"text":"hi, write to [email] or call [phone]"}"#)
+        let entities = try #require(events.first { $0.kind == "entities" })
+        #expect(entities.data.contains(#""text":"[email]""#))
+        // The same request sent again gets the stored line: masked, and still JSON.
+        let again = try #require(h.send(Harness.message("c1", "hi, write to ada@example.com or call +49 30 1234567", id: "m1")))
+        #expect(again.contains(#""duplicate":true"#) && again.contains("[email]"))
+    }
+}
