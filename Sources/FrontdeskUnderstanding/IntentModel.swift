@@ -13,17 +13,24 @@ public struct IntentModel: Sendable {
     let index: FeatureIndex
     let idf: [Float]
     let groups: [UInt8]
-    /// Row-major: `weights[row * classes.count + class]`.
+    /// Row-major: `weights[row * classes.count + class]`; the sparse features' rows, then
+    /// (with embeddings) one row per dimension of the sentence vector.
     let weights: [Float]
     let bias: [Float]
     public let analyzer: Analyzer
     /// How scores become confidences, and the threshold chosen by cross-validation.
     public let calibration: Calibration
+    /// The static token embeddings whose sentence vector, times `embeddingWeight`, is the
+    /// dense block of the features (`nil`: sparse features only).
+    let embeddings: EmbeddingTable?
+    let embeddingWeight: Float
 
     init(
         language: LanguageCode, classes: [IntentName], spec: FeatureSpec, index: FeatureIndex, idf: [Float], groups: [UInt8],
-        weights: [Float], bias: [Float], analyzer: Analyzer, calibration: Calibration = .none
+        weights: [Float], bias: [Float], analyzer: Analyzer, calibration: Calibration = .none,
+        embeddings: EmbeddingTable? = nil, embeddingWeight: Float = 0
     ) {
+        precondition(weights.count == (idf.count + (embeddings?.dims ?? 0)) * classes.count)
         self.language = language
         self.classes = classes
         self.spec = spec
@@ -34,20 +41,32 @@ public struct IntentModel: Sendable {
         self.bias = bias
         self.analyzer = analyzer
         self.calibration = calibration
+        self.embeddings = embeddings
+        self.embeddingWeight = embeddings == nil ? 0 : embeddingWeight
     }
 
     /// The same model with other calibration.
     public func calibrated(_ calibration: Calibration) -> IntentModel {
         IntentModel(language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
-                    weights: weights, bias: bias, analyzer: analyzer, calibration: calibration)
+                    weights: weights, bias: bias, analyzer: analyzer, calibration: calibration,
+                    embeddings: embeddings, embeddingWeight: embeddingWeight)
     }
 
     /// Ranked intents with softmax confidences in [0, 1], best first.
     public func classify(_ text: String) -> [IntentScore] {
-        let probabilities = probabilities(of: vector(analyzer.analyze(text)))
+        let probabilities = probabilities(of: features(text))
         return zip(classes, probabilities)
             .map { IntentScore(intent: $0.0, confidence: Double($0.1)) }
             .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.intent < $1.intent }
+    }
+
+    /// A text's features: the normalised sparse vector (rows, values; unknown features are
+    /// ignored) and, with embeddings, its sentence vector (not yet weighted).
+    typealias Features = (rows: [Int32], values: [Float], dense: [Float])
+
+    func features(_ text: String) -> Features {
+        let sparse = vector(analyzer.analyze(text))
+        return (sparse.rows, sparse.values, embeddings?.sentenceVector(text) ?? [])
     }
 
     /// The normalised sparse vector (rows, values) of an analysed text; unknown features are ignored.
@@ -55,7 +74,7 @@ public struct IntentModel: Sendable {
         FeatureMath.weightedVector(spec.extract(analysis), index: index, idf: idf, groups: groups, charWeight: spec.charWeight)
     }
 
-    func probabilities(of x: (rows: [Int32], values: [Float])) -> [Float] {
+    func probabilities(of x: Features) -> [Float] {
         var scores = scores(of: x)
         if calibration.temperature != 1 {
             let inverse = 1 / calibration.temperature
@@ -66,13 +85,17 @@ public struct IntentModel: Sendable {
     }
 
     /// The raw linear scores (before temperature and softmax), in the order of `classes`.
-    func scores(of x: (rows: [Int32], values: [Float])) -> [Float] {
+    func scores(of x: Features) -> [Float] {
         let k = classes.count
         var scores = bias
+        let denseBase = idf.count * k, dense = x.dense.count == (embeddings?.dims ?? 0) ? x.dense : []
         weights.withUnsafeBufferPointer { w in
             scores.withUnsafeMutableBufferPointer { s in
                 for (row, value) in zip(x.rows, x.values) {
                     VectorMath.axpy(value, w.baseAddress! + Int(row) * k, s.baseAddress!, k)
+                }
+                for (j, value) in dense.enumerated() where value != 0 {
+                    VectorMath.axpy(embeddingWeight * value, w.baseAddress! + denseBase + j * k, s.baseAddress!, k)
                 }
             }
         }

@@ -18,6 +18,10 @@ public struct TrainingOptions: Sendable, Hashable {
     public var logisticWeight: Float = 1
     public var hingeL2: Float = 1e-5
     public var hingeLearningRate: Float = 0.5
+    /// Weight of the dense block: the message's sentence vector from the static token
+    /// embeddings (`EmbeddingTable.shared`), appended to the unit-length sparse vector.
+    /// 0 (or no table) trains without it.
+    public var embeddingWeight: Float = 0
 
     public init() {}
 
@@ -27,6 +31,7 @@ public struct TrainingOptions: Sendable, Hashable {
             + "e=\(epochs);lr=\(learningRate);l2=\(l2);mdf=\(minCharDocumentFrequency);seed=\(seed)"
             + (features.charAcrossWords ? ";across" : "")
             + (logisticWeight != 1 ? ";logistic=\(logisticWeight)" : "") + (hingeWeight > 0 ? ";hinge=\(hingeWeight),\(hingeL2),\(hingeLearningRate)" : "")
+            + (embeddingWeight > 0 ? ";emb=\(embeddingWeight)@\(EmbeddingTable.shared.map { String($0.identity, radix: 16) } ?? "none")" : "")
     }
 }
 
@@ -34,6 +39,15 @@ extension IntentModel {
     /// Trains a model on `(text, intent)` examples of one language.
     public static func train(
         examples: [(text: String, intent: IntentName)], language: LanguageCode, options: TrainingOptions = TrainingOptions()
+    ) -> IntentModel {
+        train(examples: examples, language: language, options: options,
+              embeddings: options.embeddingWeight > 0 ? EmbeddingTable.shared : nil)
+    }
+
+    /// Trains with `embeddings` as the table of the dense block (used when the options'
+    /// `embeddingWeight` is above 0).
+    static func train(
+        examples: [(text: String, intent: IntentName)], language: LanguageCode, options: TrainingOptions, embeddings table: EmbeddingTable?
     ) -> IntentModel {
         let analyzer = Analyzer(language: language)
         let spec = options.features
@@ -74,9 +88,21 @@ extension IntentModel {
         }
         let labels = examples.map { classIndex[$0.intent]! }
 
+        // The dense block: each example's sentence vector times the weight, row-major.
+        let embeddings = options.embeddingWeight > 0 ? table : nil
+        let denseDims = embeddings?.dims ?? 0
+        var dense: [Float] = []
+        if let embeddings {
+            dense.reserveCapacity(examples.count * denseDims)
+            for example in examples {
+                for x in embeddings.sentenceVector(example.text) { dense.append(options.embeddingWeight * x) }
+            }
+        }
+
         // 3. Multinomial logistic regression, optionally plus a linear SVM.
-        let design = Design(rowStart: rowStart, columns: columns, values: values, labels: labels, features: rowsCount, classes: k)
-        var weights = [Float](repeating: 0, count: rowsCount * k), bias = [Float](repeating: 0, count: k)
+        let design = Design(rowStart: rowStart, columns: columns, values: values, dense: dense, denseDims: denseDims,
+                            labels: labels, features: rowsCount, classes: k)
+        var weights = [Float](repeating: 0, count: (rowsCount + denseDims) * k), bias = [Float](repeating: 0, count: k)
         if options.logisticWeight > 0 {
             (weights, bias) = sgd(design, loss: .softmax, learningRate: options.learningRate, l2: options.l2,
                                   epochs: options.epochs, seed: options.seed)
@@ -93,15 +119,19 @@ extension IntentModel {
         }
         return IntentModel(
             language: language, classes: classes, spec: spec, index: lookup, idf: idf, groups: groups,
-            weights: weights, bias: bias, analyzer: analyzer)
+            weights: weights, bias: bias, analyzer: analyzer,
+            embeddings: embeddings, embeddingWeight: embeddings == nil ? 0 : options.embeddingWeight)
     }
 }
 
-/// A normalised sparse design matrix (CSR) with its labels.
+/// A normalised sparse design matrix (CSR) with its labels, and optionally a dense block
+/// (`denseDims` values per example, row-major) whose weights follow the sparse rows'.
 struct Design {
     let rowStart: [Int]
     let columns: [Int32]
     let values: [Float]
+    let dense: [Float]
+    let denseDims: Int
     let labels: [Int]
     let features: Int
     let classes: Int
@@ -115,7 +145,9 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
     // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
     // weight decay applied lazily through a global scale factor.
     let k = d.classes, rowStart = d.rowStart, columns = d.columns, values = d.values, labels = d.labels
-    var weights = [Float](repeating: 0, count: d.features * k)
+    let denseDims = d.denseDims, denseBase = d.features * k
+    precondition(d.dense.count == labels.count * denseDims)
+    var weights = [Float](repeating: 0, count: (d.features + denseDims) * k)
     var bias = [Float](repeating: 0, count: k)
     if k > 1, !labels.isEmpty {
         var rng = SplitMix64(seed: seed)
@@ -126,6 +158,7 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
         var scale: Float = 1
         var scores = [Float](repeating: 0, count: k)
         var activeClasses = [Int32](repeating: 0, count: k)
+        d.dense.withUnsafeBufferPointer { denseValues in
         weights.withUnsafeMutableBufferPointer { w in
             bias.withUnsafeMutableBufferPointer { b in
                 scores.withUnsafeMutableBufferPointer { s in
@@ -140,6 +173,10 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
                             for c in 0..<k { s[c] = b[c] }
                             for j in start..<end {
                                 VectorMath.axpy(values[j] * scale, w.baseAddress! + Int(columns[j]) * k, s.baseAddress!, k)
+                            }
+                            let x = denseValues.baseAddress.map { $0 + i * denseDims }
+                            for j in 0..<denseDims {
+                                VectorMath.axpy(x![j] * scale, w.baseAddress! + denseBase + j * k, s.baseAddress!, k)
                             }
                             let label = labels[i]
                             switch loss {
@@ -182,6 +219,18 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
                                     }
                                 }
                             }
+                            for j in 0..<denseDims {
+                                let base = denseBase + j * k
+                                let v = x![j] * factor
+                                if activeCount * 2 > k {
+                                    VectorMath.axpy(-v, s.baseAddress!, w.baseAddress! + base, k)
+                                } else {
+                                    for i in 0..<activeCount {
+                                        let c = Int(a[i])
+                                        w[base + c] -= v * s[c]
+                                    }
+                                }
+                            }
                             for c in 0..<k { b[c] -= lr * s[c] }
                             if scale < 1e-4 {
                                 for idx in 0..<w.count { w[idx] *= scale }
@@ -193,6 +242,7 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
                   }
                 }
             }
+        }
         }
     }
     return (weights, bias)

@@ -91,6 +91,9 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
+        if training.options.embeddingWeight > 0, let error = EmbeddingTable.loadError {
+            printError("warning: training without embeddings: \(error.message)")
+        }
         let result: EvaluationReport
         let subtitle: String
         let oos = oosLabel.map { IntentName($0) }
@@ -210,6 +213,7 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "L2 regularisation of the hinge model.") var hingeL2: Float?
     @Option(help: "Weight of the logistic regression (0: none).") var logisticWeight: Float?
     @Option(help: "Initial learning rate of the hinge model.") var hingeLearningRate: Float?
+    @Option(help: "Weight of the dense block from the static token embeddings (0: none).") var embeddingWeight: Float?
 
     func validate() throws {
         if let epochs, !(1...1000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 1000") }
@@ -219,6 +223,7 @@ struct TrainingFlags: ParsableArguments {
         if let charMax, !(1...10).contains(charMax) { throw ValidationError("--char-max must be between 1 and 10") }
         if let charWeight, !(charWeight >= 0 && charWeight <= 100) { throw ValidationError("--char-weight must be between 0 and 100") }
         if let minDf, !(1...1_000_000).contains(minDf) { throw ValidationError("--min-df must be at least 1") }
+        if let embeddingWeight, !(embeddingWeight >= 0 && embeddingWeight <= 100) { throw ValidationError("--embedding-weight must be between 0 and 100") }
     }
 
     var options: TrainingOptions {
@@ -235,6 +240,7 @@ struct TrainingFlags: ParsableArguments {
         if let hingeL2 { o.hingeL2 = hingeL2 }
         if let logisticWeight { o.logisticWeight = logisticWeight }
         if let hingeLearningRate { o.hingeLearningRate = hingeLearningRate }
+        if let embeddingWeight { o.embeddingWeight = embeddingWeight }
         return o
     }
 }
