@@ -59,7 +59,8 @@ public struct EmbeddingTable: Sendable {
     public init(directory: URL) throws(FrontdeskError) {
         let tableURL = directory.appendingPathComponent(Self.tableFileName)
         let vocabularyURL = directory.appendingPathComponent(Self.vocabularyFileName)
-        guard let table = FileManager.default.contents(atPath: tableURL.path) else {
+        // Mapped, not read: the values are copied once, into the table.
+        guard let table = try? Data(contentsOf: tableURL, options: .alwaysMapped) else {
             throw FrontdeskError(.io, "\(tableURL.path): cannot read the embedding table")
         }
         guard let vocabulary = FileManager.default.contents(atPath: vocabularyURL.path) else {

@@ -13,8 +13,8 @@ public struct IntentModel: Sendable {
     let index: FeatureIndex
     let idf: [Float]
     let groups: [UInt8]
-    /// Row-major: `weights[row * classes.count + class]`; the sparse features' rows, then
-    /// (with embeddings) one row per dimension of the sentence vector.
+    /// Row-major: `weights[row * classes.count + class]` for the sparse features' rows; then,
+    /// with embeddings, the dense block class-major: `weights[rows * classes.count + class * dims + d]`.
     let weights: [Float]
     let bias: [Float]
     public let analyzer: Analyzer
@@ -61,12 +61,14 @@ public struct IntentModel: Sendable {
     }
 
     /// A text's features: the normalised sparse vector (rows, values; unknown features are
-    /// ignored) and, with embeddings, its sentence vector (not yet weighted).
+    /// ignored) and, with embeddings, its sentence vector times the embedding weight (as in training).
     typealias Features = (rows: [Int32], values: [Float], dense: [Float])
 
     func features(_ text: String) -> Features {
         let sparse = vector(analyzer.analyze(text))
-        return (sparse.rows, sparse.values, embeddings?.sentenceVector(text) ?? [])
+        var dense = embeddings?.sentenceVector(text) ?? []
+        for d in dense.indices { dense[d] *= embeddingWeight }
+        return (sparse.rows, sparse.values, dense)
     }
 
     /// The normalised sparse vector (rows, values) of an analysed text; unknown features are ignored.
@@ -88,14 +90,19 @@ public struct IntentModel: Sendable {
     func scores(of x: Features) -> [Float] {
         let k = classes.count
         var scores = bias
-        let denseBase = idf.count * k, dense = x.dense.count == (embeddings?.dims ?? 0) ? x.dense : []
+        let denseBase = idf.count * k, dims = embeddings?.dims ?? 0
         weights.withUnsafeBufferPointer { w in
             scores.withUnsafeMutableBufferPointer { s in
                 for (row, value) in zip(x.rows, x.values) {
                     VectorMath.axpy(value, w.baseAddress! + Int(row) * k, s.baseAddress!, k)
                 }
-                for (j, value) in dense.enumerated() where value != 0 {
-                    VectorMath.axpy(embeddingWeight * value, w.baseAddress! + denseBase + j * k, s.baseAddress!, k)
+                // The dense block: class-major weights, a dot product per class.
+                if dims > 0, x.dense.count == dims {
+                    x.dense.withUnsafeBufferPointer { v in
+                        for c in 0..<k {
+                            s[c] += VectorMath.dot(v.baseAddress!, w.baseAddress! + denseBase + c * dims, dims)
+                        }
+                    }
                 }
             }
         }

@@ -169,6 +169,13 @@ func testTable(dims: Int = 16, seed: UInt64 = 7) throws -> EmbeddingTable {
         #expect(throws: FrontdeskError.self) { try IntentModel(decoding: model.encoded(), embeddings: { nil }) }
     }
 
+    @Test func aModelOfTheOldEncodingIsRejected() {
+        var data = IntentModel.train(examples: smallSet, language: .english).encoded()
+        #expect(IntentModel.encodingVersion == 3)
+        data[4] = 2  // version 2: no dense block fields
+        #expect(throws: FrontdeskError.self) { try IntentModel(decoding: data) }
+    }
+
     @Test func theDenseBlockChangesTheScores() throws {
         let table = try testTable()
         let plain = IntentModel.train(examples: smallSet, language: .english, options: TrainingOptions(), embeddings: table)
