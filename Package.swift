@@ -44,23 +44,29 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Trust and safety: moderation, sentiment and frustration, personal data, "are you a bot?".
+        // Word and phrase lists are data files (Resources/).
+        .target(name: "FrontdeskSafety", dependencies: ["FrontdeskCore"], resources: [.copy("Resources")]),
         // The façade wiring the above for one message; reply rendering.
         .target(name: "FrontdeskEngine", dependencies: [
             "FrontdeskCore", "FrontdeskBotFormat", "FrontdeskUnderstanding",
-            "FrontdeskDialogue", "FrontdeskStore", "FrontdeskKnowledge",
+            "FrontdeskDialogue", "FrontdeskStore", "FrontdeskKnowledge", "FrontdeskSafety",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Conversations kept in the store, and the JSON-lines protocol (no I/O: lines in, lines out).
         .target(name: "FrontdeskAdapter", dependencies: [
-            "FrontdeskCore", "FrontdeskDialogue", "FrontdeskEngine", "FrontdeskStore",
+            "FrontdeskCore", "FrontdeskDialogue", "FrontdeskEngine", "FrontdeskStore", "FrontdeskSafety",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // What the store says about the conversations: the trainers' inbox, the report (text and HTML).
+        .target(name: "FrontdeskInsights", dependencies: ["FrontdeskCore", "FrontdeskStore", "FrontdeskUnderstanding",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         // Conversation tests (transcripts), their runner and JUnit output; bot validation.
-        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue"]),
+        .target(name: "FrontdeskTesting", dependencies: ["FrontdeskCore", "FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskDialogue", "FrontdeskSafety"]),
         // The only target that touches the terminal and stdin/stdout.
         .executableTarget(name: "frontdesk", dependencies: [
             "FrontdeskEngine", "FrontdeskBotFormat", "FrontdeskUnderstanding", "FrontdeskTesting", "FrontdeskAdapter", "FrontdeskKnowledge",
-            "FrontdeskStore", "CReadline",
+            "FrontdeskStore", "FrontdeskSafety", "FrontdeskInsights", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -70,10 +76,12 @@ let package = Package(
         .testTarget(name: "FrontdeskDialogueTests", dependencies: ["FrontdeskDialogue"]),
         .testTarget(name: "FrontdeskKnowledgeTests", dependencies: ["FrontdeskKnowledge", "FrontdeskStore", "FrontdeskCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskUnderstanding"]),
+        .testTarget(name: "FrontdeskSafetyTests", dependencies: ["FrontdeskSafety", "FrontdeskCore"]),
+        .testTarget(name: "FrontdeskInsightsTests", dependencies: ["FrontdeskInsights", "FrontdeskStore", "FrontdeskCore"]),
+        .testTarget(name: "FrontdeskEngineTests", dependencies: ["FrontdeskEngine", "FrontdeskUnderstanding", "FrontdeskSafety"]),
         .testTarget(name: "FrontdeskTestingTests", dependencies: ["FrontdeskTesting", "FrontdeskKnowledge", "FrontdeskUnderstanding"]),
         .testTarget(name: "FrontdeskAdapterTests", dependencies: [
-            "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue",
+            "FrontdeskAdapter", "FrontdeskStore", "FrontdeskEngine", "FrontdeskCore", "FrontdeskDialogue", "FrontdeskSafety",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         // End-to-end: runs the built `frontdesk` executable (fixtures are read from the source tree).

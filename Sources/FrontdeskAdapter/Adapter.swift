@@ -2,6 +2,7 @@ import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
+import FrontdeskSafety
 import Logging
 
 /// The JSON-lines adapter without its I/O: one input line in, one output line out. A reply is
@@ -167,7 +168,7 @@ public final class JSONLinesAdapter {
             }
             try storing(feedback.id, feedback.conversation) { () throws(FrontdeskError) in
                 try conversations.store.recordFeedback(conversation: feedback.conversation, requestID: feedback.message, rating: feedback.rating,
-                                                       comment: feedback.comment, at: feedback.timestamp ?? conversations.engine.clock())
+                                                       comment: feedback.comment.map { conversations.engine.bot.privacy.maskPersonalData ? PersonalData.mask($0).text : $0 }, at: feedback.timestamp ?? conversations.engine.clock())
             }
             return Output(line: ack("feedback", id: feedback.id, conversation: feedback.conversation, metadata: feedback.metadata), stop: false)
         case .ping(let id):
@@ -230,6 +231,8 @@ public final class JSONLinesAdapter {
             "slots": Rendering.plain(turn.slots, timeZone: zone),
             "state": Rendering.state(pending.conversation.state),
             "events": .array(turn.events.map { Rendering.event($0, timeZone: zone) }),
+            "moderation": turn.moderation.map(Rendering.moderation) ?? .null,
+            "sentiment": Rendering.sentiment(turn),
         ]
         object.merge(Rendering.understanding(turn)) { current, _ in current }
         if let metadata = request.metadata { object["metadata"] = metadata }

@@ -2,6 +2,7 @@ import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
+import FrontdeskSafety
 import FrontdeskStore
 import Logging
 
@@ -118,15 +119,31 @@ public final class Conversations {
         let zone = engine.bot.timeZone
 
         var events: [(String, JSONValue)] = []
-        var messageData: [String: JSONValue] = ["text": .string(message.text)]
+        // The message as stored: with personal data masked (the engine did it, unless the bot
+        // keeps personal data); only the analysed beginning of a very long message.
+        let masks = engine.bot.privacy.maskPersonalData
+        var messageData: [String: JSONValue] = ["text": .string(masks ? turn.storedText : message.text)]
+        if !turn.personalData.isEmpty { messageData["masked"] = .array(turn.personalData.map { .string($0.rawValue) }) }
         if let payload = message.payload { messageData["payload"] = .string(payload) }
         if let language = message.language { messageData["language"] = .string(language.rawValue) }
         events.append(("message", .object(JSONObject(sorted: messageData))))
 
         events.append(("intent", .object(JSONObject(sorted: Rendering.understanding(turn)))))
         if !turn.entities.isEmpty {
-            events.append(("entities", .array(turn.entities.map { Rendering.entity($0, timeZone: zone) })))
+            events.append(("entities", .array(turn.entities.map { entity in
+                // An e-mail address or a phone number found as an entity is masked like the message.
+                let rendered = Rendering.entity(entity, timeZone: zone)
+                guard masks, case .object(let object) = rendered, !PersonalData.mask(entity.text).found.isEmpty else { return rendered }
+                return .object(JSONObject(object.members.map { member in
+                    guard member.key == "text" || member.key == "value", case .string(let text) = member.value else { return member }
+                    return (key: member.key, value: .string(PersonalData.mask(text).text))
+                }))
+            })))
         }
+        if let verdict = turn.moderation {
+            events.append(("moderation", Rendering.moderation(verdict)))
+        }
+        events.append(("sentiment", Rendering.sentiment(turn)))
         for change in Self.slotChanges(from: before.state, to: conversation.state, turn: turn) {
             events.append(("slot", ["name": .string(change.name.rawValue),
                                     "value": change.value.map { Rendering.plain($0, timeZone: zone) } ?? .null]))
@@ -193,7 +210,12 @@ public final class Conversations {
         let appended = turns.map { pending, line in
             // The messages are in the line when there is one (a JSON-lines reply); else on their own.
             var reply: [String: JSONValue] = [:]
-            if let line { reply["line"] = .string(line) } else { reply["messages"] = Rendering.messages(pending.turn.messages) }
+            if let line {
+                // The line echoes the message's entities: stored with their personal data masked.
+                reply["line"] = .string(pending.turn.personalData.isEmpty || !engine.bot.privacy.maskPersonalData ? line : Self.masked(line: line))
+            } else {
+                reply["messages"] = Rendering.messages(pending.turn.messages)
+            }
             if let digest = pending.digest { reply["digest"] = .string(digest) }
             var events = pending.events
             events.append(LoggedEvent(conversation: pending.conversationID, requestID: pending.requestID, at: pending.at, kind: "reply",
@@ -307,8 +329,32 @@ public final class Conversations {
             "recent_messages": .array(c.recentMessages.map(JSONValue.string)),
         ]
         if let name = c.userName { conversation["user_name"] = .string(name) }
+        if let trust = c.trust {
+            var object: [String: JSONValue] = [
+                "warnings": .int(trust.warnings), "borderline": .int(trust.borderline), "moderated": .bool(trust.moderated),
+                "ended": .bool(trust.ended), "spam": .object(JSONObject(sorted: trust.spam.snapshot)),
+                "frustration": .object(JSONObject(sorted: trust.frustration.snapshot)),
+            ]
+            if let offer = trust.humanOffer { object["human_offer"] = .string(offer) }
+            conversation["trust"] = .object(JSONObject(sorted: object))
+        }
         if let last = c.lastMessageAt { conversation["last_message_at"] = date(last) }
         return JSONValue.object(JSONObject(sorted: ["v": .int(stateVersion), "conversation": .object(JSONObject(sorted: conversation))])).serialized
+    }
+
+    /// A reply line with personal data masked in every string value (numbers and keys stay,
+    /// so the line is still the same JSON shape).
+    static func masked(line: String) -> String {
+        func mask(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .string(let text): return .string(PersonalData.mask(text).text)
+            case .array(let items): return .array(items.map(mask))
+            case .object(let object): return .object(JSONObject(object.members.map { (key: $0.key, value: mask($0.value)) }))
+            default: return value
+            }
+        }
+        guard let value = try? JSONParser.parse(Array(line.utf8)) else { return PersonalData.mask(line).text }
+        return mask(value).serialized
     }
 
     static func status(_ conversation: Conversation) -> String {

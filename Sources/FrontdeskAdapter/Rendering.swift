@@ -56,6 +56,20 @@ public enum Rendering {
         ]
     }
 
+    /// A moderation verdict: `{"categories": ["insult"], "severity": "clear", "action": "warn", "hide": true}`.
+    public static func moderation(_ verdict: ModerationVerdict) -> JSONValue {
+        [
+            "categories": .array(verdict.categories.map { .string($0.rawValue) }), "severity": .string(verdict.severity.rawValue),
+            "action": .string(verdict.action.rawValue), "hide": .bool(verdict.hide),
+        ]
+    }
+
+    /// The message's sentiment and the conversation's frustration:
+    /// `{"score": -0.42, "frustration": 0.31, "offered_human": false}`.
+    public static func sentiment(_ turn: Turn) -> JSONValue {
+        ["score": .rounded(turn.sentiment, digits: 3), "frustration": .rounded(turn.frustration, digits: 3), "offered_human": .bool(turn.offeredHuman)]
+    }
+
     public static func score(_ score: IntentScore) -> JSONValue {
         ["name": .string(score.intent.rawValue), "confidence": .rounded(score.confidence)]
     }
@@ -102,6 +116,8 @@ public enum Rendering {
         case .handoffClosed: "handoff_closed"
         case .silent: "silent"
         case .handedBack: "handed_back"
+        case .disclosure: "disclosure"
+        case .moderated: "moderated"
         }
     }
 

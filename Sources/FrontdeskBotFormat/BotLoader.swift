@@ -118,6 +118,9 @@ public enum BotLoader {
             variables: settings.variables, builtinReplies: settings.replies, intents: intents,
             entities: entities, timeZone: settings.timeZone, slots: slots, forms: forms, support: settings.support)
         bot.knowledge = settings.knowledge
+        bot.moderation = settings.moderation
+        bot.frustration = settings.frustration
+        bot.privacy = settings.privacy
         return LoadedBot(bot: bot, warnings: diagnostics)
     }
 
@@ -236,6 +239,9 @@ struct Settings {
     var timeZone: TimeZone
     var support: SupportSettings
     var knowledge: KnowledgeSettings = KnowledgeSettings()
+    var moderation = ModerationSettings()
+    var frustration = FrustrationSettings()
+    var privacy = PrivacySettings()
     /// The intent and form that `support` names, checked once every file is read.
     var references: [PlacedReference]
 

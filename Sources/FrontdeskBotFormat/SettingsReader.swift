@@ -7,7 +7,16 @@ struct SettingsReader {
 
     func read() -> Settings? {
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
-        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support", "knowledge"], in: "bot settings")
+        file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support", "knowledge",
+                                         "moderation", "frustration", "privacy", "disclosure"], in: "bot settings")
+        if let node = root["disclosure"] {
+            // Customers must always know they talk to a bot; there is no switch to hide it.
+            if node.bool == false || node.scalar?.string == "off" || node.scalar?.string == "none" {
+                file.error("the disclosure cannot be switched off: the first reply of every conversation says that the customer talks to a bot (change its wording under replies: disclosure)", at: node)
+            } else {
+                file.error("'disclosure' is not a setting; the disclosure's wording is set under replies: disclosure", at: node)
+            }
+        }
 
         var name: String?
         if let node = root["name"] {
@@ -128,7 +137,10 @@ struct SettingsReader {
                 }
             }
             for language in languages where variations[language] == nil {
-                if let fallback = defaults[language] ?? DefaultReplies.anyLanguage[key] {
+                // Trust and safety replies must never be missing: a language without built-in
+                // ones gets the English reply until the bot translates it.
+                let english = DefaultReplies.englishIfMissing.contains(key) ? defaults[.english] : nil
+                if let fallback = defaults[language] ?? DefaultReplies.anyLanguage[key] ?? english {
                     variations[language] = fallback
                 } else {
                     let at = file.keyNode(repliesMapping ?? root, key).map { file.location(of: $0) } ?? file.location(root.mark)
@@ -165,9 +177,71 @@ struct SettingsReader {
             }
         }
 
+        var moderation = ModerationSettings()
+        if let node = root["moderation"], let mapping = file.mapping(node, "'moderation'") {
+            let categories = ModerationCategory.allCases.map(\.rawValue)
+            file.checkKeys(mapping, allowed: ["enabled", "hide", "allowed_domains", "warnings_before_end"] + categories, in: "'moderation'")
+            if let n = mapping["enabled"] {
+                if let v = n.bool { moderation.enabled = v } else { file.error("'enabled' must be true or false", at: n) }
+            }
+            for category in ModerationCategory.allCases {
+                guard let n = mapping[category.rawValue], let text = file.string(n, "'\(category.rawValue)'") else { continue }
+                let allowed = ModerationAction.allCases.filter { $0 != .none }.map(\.rawValue)
+                if let action = ModerationAction(rawValue: text), action != .none {
+                    moderation.policies[category] = action
+                } else {
+                    file.error("'\(text)' is not a moderation action (use one of: \(allowed.joined(separator: ", ")))", at: n)
+                }
+            }
+            if let n = mapping["hide"] {
+                var hidden: Set<ModerationCategory> = []
+                for item in file.sequence(n, "'hide'") ?? [] {
+                    guard let text = file.string(item, "a category") else { continue }
+                    if let category = ModerationCategory(rawValue: text) { hidden.insert(category) } else {
+                        file.error("'\(text)' is not a moderation category (use any of: \(categories.joined(separator: ", ")))", at: item)
+                    }
+                }
+                moderation.hide = hidden
+            }
+            if let n = mapping["allowed_domains"] {
+                for item in file.sequence(n, "'allowed_domains'") ?? [] {
+                    guard let text = file.string(item, "a domain") else { continue }
+                    let domain = text.lowercased()
+                    if domain.isEmpty || domain.contains("/") || domain.contains(" ") || !domain.contains(".") {
+                        file.error("'\(text)' is not a domain (write for example example.com)", at: item)
+                    } else {
+                        moderation.allowedDomains.insert(domain)
+                    }
+                }
+            }
+            if let n = mapping["warnings_before_end"], let v = file.number(n, "'warnings_before_end'", range: 0...100) {
+                moderation.warningsBeforeEnd = Int(v)
+            }
+        }
+
+        var frustration = FrustrationSettings()
+        if let node = root["frustration"], let mapping = file.mapping(node, "'frustration'") {
+            file.checkKeys(mapping, allowed: ["offer_human_at"], in: "'frustration'")
+            if let n = mapping["offer_human_at"], let v = file.number(n, "'offer_human_at'", range: 0...1) {
+                frustration.offerHumanAt = v
+            }
+        }
+
+        var privacy = PrivacySettings()
+        if let node = root["privacy"], let mapping = file.mapping(node, "'privacy'") {
+            file.checkKeys(mapping, allowed: ["mask_personal_data", "retention_days"], in: "'privacy'")
+            if let n = mapping["mask_personal_data"] {
+                if let v = n.bool { privacy.maskPersonalData = v } else { file.error("'mask_personal_data' must be true or false", at: n) }
+            }
+            if let n = mapping["retention_days"], let v = file.number(n, "'retention_days'", range: 1...36_500) {
+                if v != v.rounded() { file.error("'retention_days' must be a whole number of days", at: n) } else { privacy.retentionDays = Int(v) }
+            }
+        }
+
         guard let name, !languages.isEmpty else { return nil }
         return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone,
-                        support: support, knowledge: knowledge, references: references)
+                        support: support, knowledge: knowledge, moderation: moderation, frustration: frustration, privacy: privacy,
+                        references: references)
     }
 }
 

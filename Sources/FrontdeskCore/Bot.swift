@@ -19,6 +19,12 @@ public struct Bot: Sendable {
     public var support: SupportSettings
     /// The knowledge base: where the articles are and when an answer is good enough.
     public var knowledge: KnowledgeSettings = KnowledgeSettings()
+    /// What the bot does about abusive messages and spam.
+    public var moderation: ModerationSettings = ModerationSettings()
+    /// When the bot offers a human to a frustrated customer.
+    public var frustration: FrustrationSettings = FrustrationSettings()
+    /// Masking of personal data and how long conversations are kept.
+    public var privacy: PrivacySettings = PrivacySettings()
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
@@ -113,6 +119,22 @@ public struct BuiltinReplies: Sendable {
     /// A knowledge answer: `{answer}` (the passage) and `{source}` (title and link), or
     /// `{title}` and `{url}`.
     public var knowledgeAnswer: Variations = [:]
+    /// The truthful answer to "are you a bot?".
+    public var botQuestion: Variations = [:]
+    /// A calm reply to a rude message; the conversation goes on.
+    public var moderationCalm: Variations = [:]
+    /// A warning after an abusive message.
+    public var moderationWarn: Variations = [:]
+    /// The bot ends the conversation (serious or repeated abuse).
+    public var moderationEnd: Variations = [:]
+    /// A human takes over because of what was written (a threat).
+    public var moderationEscalate: Variations = [:]
+    /// A caring reply with help resources, to a customer who mentions self-harm.
+    public var selfHarm: Variations = [:]
+    /// The customer says they were misunderstood: a human will look at it.
+    public var appeal: Variations = [:]
+    /// The customer seems frustrated: the bot offers a human.
+    public var frustrationOffer: Variations = [:]
 
     public init(disclosure: Variations, fallback: Variations, didYouMean: Variations, rephrase: Variations) {
         self.disclosure = disclosure
@@ -194,6 +216,8 @@ extension BuiltinReplies {
     public static let names = [
         "disclosure", "fallback", "did_you_mean", "rephrase", "form_invalid", "form_cancel_confirm",
         "form_cancelled", "form_gave_up", "form_restart", "handoff", "handoff_closed", "handed_back", "knowledge_answer",
+        "bot_question", "moderation_calm", "moderation_warn", "moderation_end", "moderation_escalate", "self_harm", "appeal",
+        "frustration_offer",
     ]
 
     /// The built-in reply called `name`; `nil` for a name that is not one.
@@ -213,6 +237,14 @@ extension BuiltinReplies {
             case "handoff_closed": return handoffClosed
             case "handed_back": return handedBack
             case "knowledge_answer": return knowledgeAnswer
+            case "bot_question": return botQuestion
+            case "moderation_calm": return moderationCalm
+            case "moderation_warn": return moderationWarn
+            case "moderation_end": return moderationEnd
+            case "moderation_escalate": return moderationEscalate
+            case "self_harm": return selfHarm
+            case "appeal": return appeal
+            case "frustration_offer": return frustrationOffer
             default: return nil
             }
         }
@@ -232,6 +264,14 @@ extension BuiltinReplies {
             case "handoff_closed": handoffClosed = value
             case "handed_back": handedBack = value
             case "knowledge_answer": knowledgeAnswer = value
+            case "bot_question": botQuestion = value
+            case "moderation_calm": moderationCalm = value
+            case "moderation_warn": moderationWarn = value
+            case "moderation_end": moderationEnd = value
+            case "moderation_escalate": moderationEscalate = value
+            case "self_harm": selfHarm = value
+            case "appeal": appeal = value
+            case "frustration_offer": frustrationOffer = value
             default: break
             }
         }

@@ -134,3 +134,24 @@ extension String {
         return output
     }
 }
+
+/// The start of the self-contained HTML pages Frontdesk writes (`eval --html`, `report
+/// --html`): the document head with its inline style, and the page's title as its heading.
+public enum HTMLPage {
+    public static func start(title: String, generator: String, style: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="\(generator.xmlEscaped)"/>
+        <title>\(title.xmlEscaped)</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+        <h1>\(title.xmlEscaped)</h1>
+
+        """
+    }
+}

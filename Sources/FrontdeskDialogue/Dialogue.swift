@@ -69,7 +69,8 @@ public enum Decision: Sendable, Equatable {
     /// A step of a form: a question, a confirmation, the completion, ...
     case form(FormTurn)
     /// A human takes over (within support hours). `answered`: the hand-off intent, whose reply
-    /// tells the customer. `reason`: `requested`, `fallbacks` or `form_failed`.
+    /// tells the customer. `reason`: `requested`, `fallbacks`, `form_failed`, `moderation`,
+    /// `appeal`, `frustration` or `self_harm`.
     case handoff(reason: String, answered: IntentScore?)
     /// Out of support hours: when people are back, and the callback form's first question.
     case handoffClosed(nextOpen: Date?, reason: String, callback: FormTurn?)
@@ -77,6 +78,11 @@ public enum Decision: Sendable, Equatable {
     case silent
     /// The human gave the conversation back to the bot.
     case handedBack
+    /// "Are you a bot?" answered truthfully, whatever the bot's intents say.
+    case disclosure
+    /// A flagged message was acted on instead of answered: a warning, the end of the
+    /// conversation, or a caring reply (self-harm).
+    case moderated(ModerationAction)
 }
 
 extension Decision {
@@ -99,15 +105,7 @@ public enum Dialogue {
                             forms catalog: FormCatalog = .empty, support: SupportSettings = SupportSettings(),
                             now: Date = Date(timeIntervalSince1970: 0), fallbacks: Int = 0) -> (Decision, DialogueState) {
         func handOff(_ reason: String, answered: IntentScore?, failedForm: String? = nil) -> (Decision, DialogueState) {
-            if let hours = support.hours, !hours.isOpen(at: now) {
-                let nextOpen = hours.nextOpening(after: now)
-                if let name = support.callbackForm, name != failedForm, let callback = catalog.form(named: name),
-                   case (.form(let turn), let next) = advance(callback, FormState(form: name), answered: nil) {
-                    return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: turn), next)
-                }
-                return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: nil), .idle)
-            }
-            return (.handoff(reason: reason, answered: answered), .handedOff)
+            Dialogue.handOff(reason, answered: answered, failedForm: failedForm, forms: catalog, support: support, now: now)
         }
         switch state {
         case .handedOff:
@@ -154,6 +152,22 @@ public enum Dialogue {
             return start(form, trigger: score, reading, catalog: catalog)
         }
         return (decision, nextState(after: decision))
+    }
+
+    /// A human takes over: within support hours the conversation is handed off; out of hours
+    /// the customer learns when people are back, and the callback form (if any, and if it is
+    /// not the form that just failed) starts.
+    public static func handOff(_ reason: String, answered: IntentScore?, failedForm: String? = nil, forms catalog: FormCatalog,
+                               support: SupportSettings, now: Date) -> (Decision, DialogueState) {
+        if let hours = support.hours, !hours.isOpen(at: now) {
+            let nextOpen = hours.nextOpening(after: now)
+            if let name = support.callbackForm, name != failedForm, let callback = catalog.form(named: name),
+               case (.form(let turn), let next) = advance(callback, FormState(form: name), answered: nil) {
+                return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: turn), next)
+            }
+            return (.handoffClosed(nextOpen: nextOpen, reason: reason, callback: nil), .idle)
+        }
+        return (.handoff(reason: reason, answered: answered), .handedOff)
     }
 
     /// Fallback below the confidence threshold; "did you mean" when the two best are closer

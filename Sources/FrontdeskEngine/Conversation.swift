@@ -1,6 +1,7 @@
 import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
+import FrontdeskSafety
 
 /// One conversation with one customer.
 public struct Conversation: Sendable, Equatable, Codable {
@@ -27,11 +28,14 @@ public struct Conversation: Sendable, Equatable, Codable {
     /// The customer's last few messages, for a hand-off summary.
     public var recentMessages: [String] = []
     static let recentLimit = 5
+    /// Moderation, spam and frustration so far; `nil` until something is noted (and in states
+    /// stored before it existed).
+    public var trust: TrustState?
 
     private enum CodingKeys: String, CodingKey {
         case id, language, languageIsFixed = "language_is_fixed", turn, state, userName = "user_name"
         case lastMessageAt = "last_message_at", contexts, consecutiveFallbacks = "consecutive_fallbacks", intents
-        case recentMessages = "recent_messages"
+        case recentMessages = "recent_messages", trust
     }
 
     public init(id: String, language: LanguageCode, languageIsFixed: Bool = false, userName: String? = nil) {
@@ -42,6 +46,29 @@ public struct Conversation: Sendable, Equatable, Codable {
         self.state = .idle
         self.userName = userName
     }
+}
+
+/// What a conversation remembers for trust and safety. No customer text: digests only.
+public struct TrustState: Sendable, Equatable, Codable {
+    /// Warnings given so far.
+    public var warnings = 0
+    /// Borderline flags so far: the first alone leads to nothing.
+    public var borderline = 0
+    /// Whether a moderation action was taken (then "you misunderstood me" reaches a human).
+    public var moderated = false
+    /// The bot ended the conversation: it stays silent until it times out or is reset.
+    public var ended = false
+    /// A human was offered and the answer is awaited ("yes" hands over for this reason:
+    /// `frustration` or `self_harm`).
+    public var humanOffer: String?
+    public var spam = SpamHistory()
+    public var frustration = Frustration.State()
+
+    private enum CodingKeys: String, CodingKey {
+        case warnings, borderline, moderated, ended, humanOffer = "human_offer", spam, frustration
+    }
+
+    public init() {}
 }
 
 /// A context opened by an intent's answer, with what is left of its lifespan.
@@ -118,6 +145,18 @@ public struct Turn: Sendable, Equatable {
     public let knowledge: KnowledgeAnswer?
     /// The articles the knowledge base considered, best first (empty when it was not asked).
     public let knowledgeCandidates: [KnowledgeHit]
+    /// What moderation made of the message; `nil` when nothing was flagged.
+    public var moderation: ModerationVerdict?
+    /// The message's sentiment, -1 (very negative) to 1 (very positive).
+    public var sentiment: Double = 0
+    /// The conversation's frustration after the message, 0 to 1.
+    public var frustration: Double = 0
+    /// Whether this turn offered the customer a human because they seemed frustrated.
+    public var offeredHuman = false
+    /// The message as it may be stored and logged: personal data masked (when the bot masks).
+    public var storedText: String = ""
+    /// The kinds of personal data found in the message.
+    public var personalData: [PersonalDataKind] = []
 
     public init(messages: [BotMessage], decision: Decision, ranking: [IntentScore] = [], entities: [Entity] = [],
                 slots: [SlotName: SlotValue] = [:], events: [DialogueEvent] = [], language: LanguageCode, detectedLanguage: LanguageCode? = nil,

@@ -2,6 +2,7 @@ import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskUnderstanding
+import FrontdeskSafety
 
 /// The façade that answers one message: language, understanding, the dialogue step and
 /// reply rendering. A value; it does no I/O.
@@ -20,6 +21,8 @@ public struct Engine: Sendable {
     let intents: [IntentName: Intent]
     /// The knowledge base; `nil`: the bot answers from its intents only.
     public let knowledge: (any KnowledgeSearching)?
+    /// Link domains that are never spam: the bot's own and those it allows.
+    let allowedDomains: Set<String>
 
     public init(bot: Bot, model: BotModel, variations: VariationChooser, clock: @escaping @Sendable () -> Date = { Date() },
                 knowledge: (any KnowledgeSearching)? = nil) {
@@ -30,6 +33,7 @@ public struct Engine: Sendable {
         self.clock = clock
         self.forms = FormCatalog(forms: bot.forms, slots: bot.slots)
         self.intents = Dictionary(bot.intents.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.allowedDomains = TrustPolicy.ownDomains(of: bot)
     }
 
     /// A new conversation; `language` fixes its language, otherwise it starts in the bot's
@@ -58,7 +62,27 @@ public struct Engine: Sendable {
                                              userName: conversation.userName)
         }
         conversation.lastMessageAt = now
-        conversation.recentMessages = Array((conversation.recentMessages + [text]).suffix(Conversation.recentLimit))
+        // Personal data is masked before the message is kept anywhere (the state's recent
+        // messages, the stored log); understanding sees the message as written.
+        let masked = bot.privacy.maskPersonalData ? PersonalData.mask(text) : (text: text, found: [])
+        conversation.recentMessages = Array((conversation.recentMessages + [masked.text]).suffix(Conversation.recentLimit))
+        // Trust: the message's sentiment, and moderation (with the conversation's spam history).
+        var trust = conversation.trust ?? TrustState()
+        let wasEnded = trust.ended
+        let wasModerated = trust.moderated
+        let sentiment = SentimentAnalyzer.builtin.score(text)
+        var verdict: ModerationVerdict?
+        if bot.moderation.enabled {
+            var hits = Moderator.builtin.assess(text, allowedDomains: allowedDomains)
+            if let flood = Moderator.floodCheck(text: text, at: now, history: &trust.spam) {
+                if let index = hits.firstIndex(where: { $0.category == .spam }) {
+                    if hits[index].severity < flood.severity { hits[index] = flood }
+                } else {
+                    hits.append(flood)
+                }
+            }
+            verdict = TrustPolicy.verdict(hits: hits, settings: bot.moderation, trust: &trust, humanHasIt: conversation.state == .handedOff)
+        }
         // 1. Language.
         var detected: LanguageCode?
         if let language = message.language, bot.languages.contains(language) {
@@ -140,8 +164,45 @@ public struct Engine: Sendable {
                               yesNo: answers.yesNo, isCancel: answers.isCancel, isQuestion: answers.isQuestion, knowledge: unmatchedAnswer,
                               knowledgeOverridesIntent: overrides)
         let stateBefore = conversation.state
-        var (decision, next) = Dialogue.step(conversation.state, reading, thresholds: thresholds, forms: forms, support: bot.support,
+        var decision: Decision
+        var next: DialogueState
+        // A human offered last turn (to a frustrated customer, or with a caring reply): "yes" hands over.
+        let offered = trust.humanOffer
+        trust.humanOffer = nil
+        let handedOff = conversation.state == .handedOff
+        if !handedOff, wasEnded || wasModerated, Appeal.isAppeal(text) {
+            // "You misunderstood me": a human looks at it, also in an ended conversation.
+            trust.ended = false
+            (decision, next) = Dialogue.handOff("appeal", answered: nil, forms: forms, support: bot.support, now: now)
+        } else if !handedOff, wasEnded {
+            (decision, next) = (.silent, .idle)
+        } else if !handedOff, let action = verdict?.action, [.care, .end, .escalate, .warn].contains(action) {
+            switch action {
+            case .warn:
+                (decision, next) = (.moderated(.warn), conversation.state)
+            case .escalate:
+                (decision, next) = Dialogue.handOff("moderation", answered: nil, forms: forms, support: bot.support, now: now)
+            case .end:
+                (decision, next) = (.moderated(.end), .idle)
+            default:
+                (decision, next) = (.moderated(.care), conversation.state)
+                trust.humanOffer = "self_harm"
+            }
+        } else if !handedOff, let reason = offered, answers.yesNo == true {
+            (decision, next) = Dialogue.handOff(reason, answered: nil, forms: forms, support: bot.support, now: now)
+        } else if !handedOff, offered != nil, answers.yesNo == false, case .idle = conversation.state {
+            (decision, next) = (.rephrase, .idle)
+        } else if !handedOff, choice == nil, BotQuestion.isAsking(text) {
+            (decision, next) = (.disclosure, conversation.state)
+        } else {
+            (decision, next) = Dialogue.step(conversation.state, reading, thresholds: thresholds, forms: forms, support: bot.support,
                                              now: now, fallbacks: conversation.consecutiveFallbacks)
+        }
+        // A rude message with nothing else in it gets the calm word only.
+        if let action = verdict?.action, action == .calm, decision == .fallback {
+            decision = .moderated(action)
+            next = .idle
+        }
         // An intent answered from articles: the articles in its scope are searched for what was
         // asked (after a picked option or a tapped button, the message before it). With no
         // article good enough and no replies of its own, the message was not answered after all.
@@ -168,6 +229,23 @@ public struct Engine: Sendable {
             conversation.contexts.append(OpenContext(name: spec.name, turnsLeft: spec.turns, expires: now.addingTimeInterval(spec.minutes * 60)))
         }
 
+        // Frustration: this message's signals raise or lower the conversation's level; when it
+        // crosses the bot's threshold a human is offered, once per conversation.
+        let signals = Frustration.signals(text: text, sentiment: sentiment, fallback: decision == .fallback, state: trust.frustration)
+        trust.frustration = Frustration.update(trust.frustration, with: signals, text: text)
+        var offerHuman = false
+        let offerAt = bot.frustration.offerHumanAt
+        if offerAt > 0, trust.frustration.level >= offerAt, !trust.frustration.offeredHuman, next != .handedOff, {
+            switch decision {
+            case .answer, .clarify, .fallback, .knowledge, .rephrase, .form, .disclosure: return true
+            default: return false
+            }
+        }() {
+            offerHuman = true
+            trust.frustration.offeredHuman = true
+            trust.humanOffer = "frustration"
+        }
+
         // 5. Replies.
         var slotValues: [SlotName: SlotValue] = [:]
         var events: [DialogueEvent] = []
@@ -189,6 +267,13 @@ public struct Engine: Sendable {
         }
         if conversation.turn == 0 {
             render(bot.builtinReplies.disclosure)
+        }
+        let yesNo = language == .german ? ["Ja", "Nein"] : ["Yes", "No"]
+        let yesNoReplies = yesNo.map { QuickReply(title: $0, payload: $0.lowercased()) }
+        // A rude message that is still answered: a calm word first. A warning is all the reply.
+        if let action = verdict?.action, decision != .silent {
+            if action == .calm { render(bot.builtinReplies.moderationCalm) }
+            if decision == .moderated(.warn) { render(bot.builtinReplies.moderationWarn) }
         }
         var quoted: KnowledgeAnswer?
         func renderKnowledge(_ answer: KnowledgeAnswer) {
@@ -230,21 +315,37 @@ public struct Engine: Sendable {
                    ])
         case .fallback:
             render(bot.builtinReplies.fallback)
+        case .disclosure:
+            render(bot.builtinReplies.botQuestion)
+            // Within a form, its question again.
+            if case .form(let state) = conversation.state, let pending = state.pending,
+               let step = bot.forms.first(where: { $0.name == state.form })?.steps.first(where: { $0.slot == pending }) {
+                render(step.ask)
+            }
+        case .moderated(let action):
+            switch action {
+            case .end: render(bot.builtinReplies.moderationEnd)
+            case .care: render(bot.builtinReplies.selfHarm, quickReplies: yesNoReplies)
+            default: break
+            }
         case .rephrase:
             render(bot.builtinReplies.rephrase)
         case .silent, .handedBack:
             break
         case .handoff(let reason, let answered):
+            if reason == "appeal" { render(bot.builtinReplies.appeal) }
+            if reason == "moderation" { render(bot.builtinReplies.moderationEscalate) }
             if let answered, let replies = intents[answered.intent]?.replies, !replies.isEmpty {
                 renderIntent(answered)
-            } else {
+            } else if reason != "appeal" && reason != "moderation" {
                 render(bot.builtinReplies.handoff)
             }
             var formValues: [SlotName: SlotValue] = [:]
             if case .form(let state) = stateBefore { formValues = state.values }
             events.append(DialogueEvent(name: "handoff", summary: HandoffSummary(
                 intents: conversation.intents, slots: formValues, lastMessages: conversation.recentMessages, reason: reason)))
-        case .handoffClosed(let nextOpen, _, let callback):
+        case .handoffClosed(let nextOpen, let reason, let callback):
+            if reason == "appeal" { render(bot.builtinReplies.appeal) }
             render(bot.builtinReplies.handoffClosed, extra: ["next_open": nextOpen.map { Self.describe($0, in: bot.timeZone, language: language) } ?? "-"])
             if let callback, let form = bot.forms.first(where: { $0.name == callback.form }),
                case .ask(let slotName, _) = callback.next {
@@ -255,8 +356,6 @@ public struct Engine: Sendable {
             if let answered = formTurn.answered {
                 renderIntent(answered)
             }
-            let yesNo = language == .german ? ["Ja", "Nein"] : ["Yes", "No"]
-            let yesNoReplies = yesNo.map { QuickReply(title: $0, payload: $0.lowercased()) }
             switch formTurn.next {
             case .ask(let slotName, let reprompt):
                 let step = form.steps.first { $0.slot == slotName }
@@ -282,11 +381,20 @@ public struct Engine: Sendable {
                 render(bot.builtinReplies.formGaveUp)
             }
         }
+        if offerHuman { render(bot.builtinReplies.frustrationOffer, quickReplies: yesNoReplies) }
         conversation.turn += 1
+        conversation.trust = trust == TrustState() ? nil : trust
         if case .form(let state) = conversation.state { slotValues = state.values }
         if case .form(let formTurn) = decision, formTurn.next == .cancelled { slotValues = [:] }  // the values were dropped
-        return Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
-                    events: events, language: language, detectedLanguage: detected, knowledge: quoted, knowledgeCandidates: candidates)
+        var turn = Turn(messages: messages, decision: decision, ranking: ranking, entities: entities, slots: slotValues,
+                        events: events, language: language, detectedLanguage: detected, knowledge: quoted, knowledgeCandidates: candidates)
+        turn.moderation = verdict
+        turn.sentiment = sentiment
+        turn.frustration = trust.frustration.level
+        turn.offeredHuman = offerHuman
+        turn.storedText = masked.text
+        turn.personalData = masked.found
+        return turn
     }
 
     /// How many knowledge candidates a turn reports (for `/debug` and the JSON-lines reply).

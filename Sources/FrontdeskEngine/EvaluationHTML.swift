@@ -17,20 +17,7 @@ public enum EvaluationHTML {
         _ report: EvaluationReport, title: String, subtitle: String = "", pairs: Int = 10,
         heatMapLimit: Int = defaultHeatMapLimit
     ) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8"/>
-            <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <meta name="generator" content="frontdesk eval"/>
-            <title>\(escape(title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <h1>\(escape(title))</h1>
-
-            """
+        var html = HTMLPage.start(title: title, generator: "frontdesk eval", style: style)
         if !subtitle.isEmpty { html += "<p class=\"subtitle\">\(escape(subtitle))</p>\n" }
         html += summary(report)
         html += heatMap(report.details, limit: heatMapLimit)

@@ -158,6 +158,10 @@ public final class Store: Sendable {
             try db.execute(sql: "CREATE TABLE kb_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL)")
             try db.execute(sql: "INSERT INTO kb_state (id, generation) VALUES (1, 0)")
         }
+        migrator.registerMigration("v4_privacy") { db in
+            // `privacy purge` and the retention setting find the conversations inactive since a date.
+            try db.create(index: "conversations_by_activity", on: "conversations", columns: ["updated_at"])
+        }
         return migrator
     }
 

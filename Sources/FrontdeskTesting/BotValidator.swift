@@ -2,10 +2,12 @@ import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
+import FrontdeskSafety
 import FrontdeskUnderstanding
 
 /// The checks of `frontdesk validate` beyond what the loader reports: risks a trainer should
-/// know about before customers find them. All are warnings.
+/// know about before customers find them. All are warnings, except a bot that hides that it is
+/// one: a reply claiming to be human, or a disclosure that does not say "bot".
 public enum BotValidator {
     public struct Options: Sendable {
         /// Fewer examples than this in a language is "too few".
@@ -46,6 +48,7 @@ public enum BotValidator {
             }
         }
 
+        warnings += honesty(of: bot)
         for language in bot.languages {
             warnings += duplicates(in: bot, language: language, options: options)
             if let model = engine.model.models[language] {
@@ -53,6 +56,41 @@ public enum BotValidator {
             }
         }
         return warnings
+    }
+
+    /// Errors for a bot that is not open about being one: a reply (of an intent, a form or a
+    /// built-in reply) that claims to be human, and a disclosure that does not say it is a bot.
+    public static func honesty(of bot: Bot) -> [Diagnostic] {
+        var errors: [Diagnostic] = []
+        func error(_ message: String, at location: SourceLocation?) {
+            errors.append(Diagnostic(.error, at: location ?? SourceLocation(file: "bot.yaml", line: 1, column: 1), message,
+                                     sourceLine: location.flatMap(sourceLine)))
+        }
+        var replies: [(owner: String, templates: [ReplyTemplate])] = []
+        for intent in bot.intents { replies.append(("intent '\(intent.name)'", intent.replies.values.flatMap { $0 })) }
+        for name in BuiltinReplies.names { replies.append(("reply '\(name)'", (bot.builtinReplies[name] ?? [:]).values.flatMap { $0 })) }
+        for form in bot.forms {
+            var templates = form.confirm.values.flatMap { $0 } + form.done.values.flatMap { $0 }
+            for step in form.steps { templates += step.ask.values.flatMap { $0 } + step.reprompt.values.flatMap { $0 } }
+            replies.append(("form '\(form.name)'", templates))
+        }
+        for (owner, templates) in replies {
+            for template in templates where HumanClaim.claims(template.source) {
+                error("\(owner) claims that the bot is a human: customers must always know they are talking to a bot", at: template.location)
+            }
+        }
+        let words = ["bot", "automated", "automatic", "assistant", "virtual", "ai", "ki", "automatisch", "automatischer", "automatisierter",
+                     "assistent", "assistentin", "chatbot", "roboter", "robot", "maschine", "machine"]
+        for (language, templates) in bot.builtinReplies.disclosure {
+            for template in templates {
+                let tokens = template.source.lowercased().split { !$0.isLetter }.map(String.init)
+                if !tokens.contains(where: { token in words.contains(token) || token.hasSuffix("bot") || token.hasPrefix("assistent") }) {
+                    error("the '\(language)' disclosure does not say that the customer talks to a bot (say \"bot\" or \"automated assistant\")",
+                          at: template.location)
+                }
+            }
+        }
+        return errors
     }
 
     /// The same example under two intents, and near-duplicates across intents.

@@ -96,6 +96,13 @@ public struct Transcript: Sendable, Equatable {
             case event(String)
             /// `article: id`: the reply quotes this knowledge article; `article: none`: it quotes none.
             case article(String?)
+            /// `moderation: insult warn`: the message was flagged in these categories and this
+            /// action was taken; `moderation: none`: nothing was flagged.
+            case moderation(categories: [String], action: String?)
+            /// `hidden: yes|no`: whether the platform is told to hide the message.
+            case hidden(Bool)
+            /// `stored: text`: the message as stored and logged (personal data masked).
+            case stored(String)
 
             /// Whether it describes one of the bot's messages (one each, in order).
             public var isMessage: Bool {
@@ -115,7 +122,7 @@ public struct Transcript: Sendable, Equatable {
 /// Reading and writing the text format.
 extension Transcript {
     static let headerKeys = ["version", "title", "language", "user", "time", "seed", "agent"]
-    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot", "article"]
+    static let turnKeys = ["customer", "bot", "bot contains", "bot matches", "bot one of", "bot silent", "intent", "quick replies", "entity", "event", "slot", "article", "moderation", "hidden", "stored"]
     public static var builtinReplyNames: [String] { BuiltinReplies.names }
 
     /// Parses a transcript; every problem is reported as `file:line:column: error: ...`.
@@ -173,6 +180,10 @@ extension Transcript {
                     case .slot(let name, let value): lines.append(Self.line("slot \(name)", value))
                     case .event(let name): lines.append("event: \(name)")
                     case .article(let id): lines.append("article: \(id ?? "none")")
+                    case .moderation(let categories, let action):
+                        lines.append("moderation: " + (categories.isEmpty ? "none" : (categories + [action ?? "none"]).joined(separator: " ")))
+                    case .hidden(let flag): lines.append("hidden: \(flag ? "yes" : "no")")
+                    case .stored(let text): lines.append("stored: \(text)")
                     case .silent: lines.append("bot silent: yes")
                     }
                 }

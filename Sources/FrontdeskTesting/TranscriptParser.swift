@@ -202,6 +202,32 @@ struct TranscriptParser {
             return nonEmpty().map { .event($0) }
         case "article":
             return nonEmpty().map { .article($0 == "none" ? nil : $0) }
+        case "moderation":
+            guard let value = nonEmpty() else { return nil }
+            let words = value.split(separator: " ").map(String.init)
+            if words == ["none"] { return .moderation(categories: [], action: nil) }
+            let categories = Set(ModerationCategory.allCases.map(\.rawValue))
+            let actions = Set(ModerationAction.allCases.map(\.rawValue))
+            guard let action = words.last, actions.contains(action), words.count >= 2 else {
+                error("write 'moderation: CATEGORY... ACTION' (actions: \(ModerationAction.allCases.map(\.rawValue).joined(separator: ", "))) or 'moderation: none'",
+                      line: entry.line, column: entry.valueColumn)
+                return nil
+            }
+            for word in words.dropLast() where !categories.contains(word) {
+                error("unknown moderation category '\(word)' (categories: \(ModerationCategory.allCases.map(\.rawValue).joined(separator: ", ")))",
+                      line: entry.line, column: entry.valueColumn)
+                return nil
+            }
+            return .moderation(categories: words.dropLast().sorted(), action: action)
+        case "hidden":
+            guard let value = nonEmpty() else { return nil }
+            guard value == "yes" || value == "no" else {
+                error("write 'hidden: yes' or 'hidden: no'", line: entry.line, column: entry.valueColumn)
+                return nil
+            }
+            return .hidden(value == "yes")
+        case "stored":
+            return nonEmpty().map { .stored($0) }
         default:
             for prefix in ["slot", "entity"] where entry.key.hasPrefix(prefix + " ") {
                 let name = entry.key.dropFirst(prefix.count + 1).trimmingCharacters(in: .whitespaces)

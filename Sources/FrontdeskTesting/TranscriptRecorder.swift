@@ -33,6 +33,11 @@ public struct TranscriptRecorder: Sendable {
         if let article = turn.knowledge?.hit.article {
             expectations.append(Transcript.Expectation(.article(article), line: 0))
         }
+        if let verdict = turn.moderation {
+            expectations.append(Transcript.Expectation(.moderation(categories: verdict.categories.map(\.rawValue), action: verdict.action.rawValue), line: 0))
+            if verdict.hide { expectations.append(Transcript.Expectation(.hidden(true), line: 0)) }
+        }
+        if !turn.personalData.isEmpty { expectations.append(Transcript.Expectation(.stored(turn.storedText), line: 0)) }
         steps.append(.turn(Transcript.Turn(customer: customer, line: 0, expectations: expectations)))
     }
 

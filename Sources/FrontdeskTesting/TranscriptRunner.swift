@@ -160,6 +160,23 @@ public struct TranscriptRunner: Sendable {
                                                 expected: id ?? "no article",
                                                 actual: (quoted ?? "no article") + (candidates.isEmpty ? "" : " (candidates: \(candidates))")))
                 }
+            case .moderation(let categories, let action):
+                let verdict = actual.moderation
+                let got = verdict.map { ($0.categories.map(\.rawValue) + [$0.action.rawValue]).joined(separator: " ") } ?? "none"
+                let want = categories.isEmpty ? "none" : (categories + [action ?? "none"]).joined(separator: " ")
+                if got != want {
+                    failures.append(TurnFailure(line: expectation.line, message: "the moderation verdict differs", expected: want, actual: got))
+                }
+            case .hidden(let flag):
+                let hidden = actual.moderation?.hide ?? false
+                if hidden != flag {
+                    failures.append(TurnFailure(line: expectation.line, message: flag ? "the message is not hidden" : "the message is hidden",
+                                                expected: flag ? "yes" : "no", actual: hidden ? "yes" : "no"))
+                }
+            case .stored(let text):
+                if actual.storedText != text {
+                    failures.append(TurnFailure(line: expectation.line, message: "the stored message differs", expected: text, actual: actual.storedText))
+                }
             case .event(let name):
                 if !actual.events.contains(where: { $0.name == name }) {
                     failures.append(TurnFailure(line: expectation.line, message: "no event '\(name)'", expected: name,
@@ -192,6 +209,8 @@ public struct TranscriptRunner: Sendable {
         case .rephrase: return "rephrase"
         case .silent: return "silent (a human has the conversation)"
         case .handedBack: return "handed back by the agent"
+        case .disclosure: return "\"are you a bot?\" answered"
+        case .moderated(let action): return "moderation (\(action.rawValue))"
         case .handoff(let reason, let answered): return "hand-off (\(reason))" + (answered.map { " after \($0.intent)" } ?? "")
         case .handoffClosed(_, let reason, let callback): return "out of hours (\(reason))" + (callback.map { ", callback form \($0.form)" } ?? "")
         case .form(let turn):

@@ -5,6 +5,7 @@ import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
 import FrontdeskStore
+import FrontdeskSafety
 import FrontdeskTesting
 import Logging
 
@@ -52,6 +53,8 @@ struct Chat: ParsableCommand {
         }
         let interactive = isatty(STDIN_FILENO) == 1
         for warning in loaded.warnings { printError(warning.rendered) }
+        var retention = Retention(bot: loaded.engine.bot, store: store, logger: logger)
+        retention.applyIfDue()
 
         let session: ChatSession
         do {
@@ -93,6 +96,8 @@ final class ChatSession {
     private var conversation: Conversation
     private let conversations: Conversations
     private var debug = false
+    /// The id of the last message answered, for `/rate`.
+    private var lastRequestID: String?
     /// The conversation so far, for /save.
     private var recorder: TranscriptRecorder
     private let store: Store
@@ -146,6 +151,7 @@ final class ChatSession {
         Command(name: "/reset", arguments: "", help: "start a new conversation (this one stays in the database)"),
         Command(name: "/kb", arguments: "QUERY", help: "search the knowledge base: the best articles with scores, and the passage the bot would quote"),
         Command(name: "/state", arguments: "", help: "show the running form, its slot values and pending question, or the hand-off"),
+        Command(name: "/rate", arguments: "good|bad [comment]", help: "rate the bot's last reply (stored with it; bad ones show up in frontdesk inbox)"),
         Command(name: "/handback", arguments: "", help: "act as the human agent handing the conversation back to the bot"),
         Command(name: "/reload", arguments: "", help: "re-read the bot files, keeping the conversation (on errors the old bot stays)"),
         Command(name: "/lang", arguments: "[code|auto]", help: "show, fix or auto-detect the conversation's language"),
@@ -189,9 +195,12 @@ final class ChatSession {
         let now = Date()
         let turn: Turn
         do {
+            // Each message gets an id, so that `/rate` can say which reply it rates.
+            let requestID = "repl-\(conversation.turn + 1)"
             let pending = try conversations.respond(to: UserMessage(text: line, timestamp: now), conversation: conversation.id,
-                                                    user: userName, userName: userName)
+                                                    user: userName, userName: userName, requestID: requestID)
             try conversations.commit(pending)
+            lastRequestID = requestID
             conversation = pending.conversation
             turn = pending.turn
         } catch {
@@ -221,6 +230,27 @@ final class ChatSession {
             values += summary.slots.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.formatted(in: timeZone, language: language))" }
         }
         return event.name + (event.form.map { " (form \($0))" } ?? "") + (values.isEmpty ? "" : ": " + values.joined(separator: ", "))
+    }
+
+    /// `/rate good|bad [comment]`: feedback on the last reply, stored with it.
+    private func rate(_ argument: String) {
+        let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let rating = parts.first?.lowercased(), ["good", "bad"].contains(rating) else {
+            printError("usage: /rate good|bad [comment]")
+            return
+        }
+        guard let requestID = lastRequestID else {
+            printError("there is no reply to rate yet in this session")
+            return
+        }
+        let comment = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+        do {
+            let masked = comment.map { engine.bot.privacy.maskPersonalData ? PersonalData.mask($0).text : $0 }
+            try store.recordFeedback(conversation: conversation.id, requestID: requestID, rating: rating, comment: masked, at: Date())
+            output(style.dim("rated the last reply \(rating)" + (comment == nil ? "" : ", with your comment")))
+        } catch {
+            report(error)
+        }
     }
 
     /// `/state`: what the conversation holds.
@@ -269,7 +299,7 @@ final class ChatSession {
         case .fallback: decision = "fallback"
         case .knowledge(let answer): decision = "knowledge \(answer.hit.article) \(String(format: "%.2f", answer.hit.score))"
         case .rephrase: decision = "rephrase"
-        case .form, .handoff, .handoffClosed, .silent, .handedBack: decision = TranscriptRunner.describe(turn.decision)
+        case .form, .handoff, .handoffClosed, .silent, .handedBack, .disclosure, .moderated: decision = TranscriptRunner.describe(turn.decision)
         }
         var language = "language \(turn.language)"
         if let detected = turn.detectedLanguage { language += " (detected \(detected))" }
@@ -278,6 +308,16 @@ final class ChatSession {
             line += "\n  [debug] articles (threshold \(String(format: "%.2f", engine.bot.knowledge.threshold))): "
                 + turn.knowledgeCandidates.prefix(3).map { "\($0.article) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")
         }
+        var trust = "sentiment \(String(format: "%+.2f", turn.sentiment)), frustration \(String(format: "%.2f", turn.frustration))"
+        if turn.offeredHuman { trust += " (human offered)" }
+        if let verdict = turn.moderation {
+            trust += " | moderation \(verdict.categories.map(\.rawValue).joined(separator: "+")) \(verdict.severity.rawValue) -> \(verdict.action.rawValue)"
+                + (verdict.hide ? ", hide" : "") + " (list: \(verdict.terms.joined(separator: ", ")))"
+        } else {
+            trust += " | moderation: nothing flagged"
+        }
+        if !turn.personalData.isEmpty { trust += " | masked: \(turn.personalData.map(\.rawValue).joined(separator: ", "))" }
+        line += "\n  [debug] " + trust
         if !turn.entities.isEmpty {
             let zone = engine.bot.timeZone
             line += "\n  [debug] entities: " + turn.entities.map { entity in
@@ -295,6 +335,8 @@ final class ChatSession {
             for c in Self.commands {
                 output("  \((c.name + (c.arguments.isEmpty ? "" : " " + c.arguments)).padding(toLength: 20, withPad: " ", startingAt: 0)) \(c.help)")
             }
+        case "/rate":
+            rate(argument)
         case "/debug":
             debug.toggle()
             output(style.dim("debug view \(debug ? "on" : "off")"))

@@ -9,7 +9,7 @@ struct Frontdesk: ParsableCommand {
         commandName: "frontdesk",
         abstract: "A customer-service chatbot engine: talk to a bot, test its conversations, evaluate its intent matching.",
         version: "0.1.0",
-        subcommands: [Chat.self, JSONLines.self, Test.self, Validate.self, Eval.self, KnowledgeCommand.self, Bench.self, ImportCommand.self],
+        subcommands: [Chat.self, JSONLines.self, Test.self, Validate.self, Eval.self, KnowledgeCommand.self, Bench.self, ImportCommand.self, ModerationCommand.self, PrivacyCommand.self, InboxCommand.self, ReportCommand.self],
         defaultSubcommand: Chat.self)
 }
 

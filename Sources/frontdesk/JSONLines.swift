@@ -84,10 +84,12 @@ struct JSONLines: ParsableCommand {
         }
         for warning in loaded.warnings { printError(warning.rendered) }
         installStopSignals()
+        var retention = Retention(bot: loaded.engine.bot, store: store, logger: logger)
+        retention.applyIfDue()
 
         let conversations = Conversations(engine: loaded.engine, store: store, seed: seed, cacheCapacity: cacheSize, logger: logger)
         let adapter = JSONLinesAdapter(conversations: conversations, lineLimit: maxLineBytes, logger: logger)
-        let status = serve(adapter)
+        let status = serve(adapter, retention: &retention)
         do {
             try store.close()
         } catch {
@@ -98,7 +100,7 @@ struct JSONLines: ParsableCommand {
     }
 
     /// The read loop; returns the exit status.
-    private func serve(_ adapter: JSONLinesAdapter) -> Int32 {
+    private func serve(_ adapter: JSONLinesAdapter, retention: inout Retention) -> Int32 {
         var splitter = LineSplitter(limit: maxLineBytes)
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64 * 1024)
         defer { chunk.deallocate() }
@@ -127,6 +129,7 @@ struct JSONLines: ParsableCommand {
             if stopRequested.load(ordering: .relaxed) { break }
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 250)
+            if ready == 0 { retention.applyIfDue() }  // idle: old conversations may go
             if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let count = read(STDIN_FILENO, chunk.baseAddress, chunk.count)
             if count < 0 {

@@ -19,7 +19,7 @@ func withoutReason(_ line: String) -> String {
         let h = try Harness()
         let reply = try h.say("c1", "hi", id: "m1")
         #expect(reply.withoutScores == #"""
-            {"conversation":"c1","decision":"answer","entities":[],"events":[],"in_reply_to":"m1","knowledge":null,"language":"en","messages":[{"text":"I'm Shopbot, the automated assistant of Pebble Shop."},{"text":"Hello there! How can I help?"}],"slots":{},"state":{"status":"idle"},"type":"reply","user":"u1","version":1}
+            {"conversation":"c1","decision":"answer","entities":[],"events":[],"in_reply_to":"m1","knowledge":null,"language":"en","messages":[{"text":"I'm Shopbot, the automated assistant of Pebble Shop."},{"text":"Hello there! How can I help?"}],"moderation":null,"sentiment":{"frustration":0,"offered_human":false,"score":0},"slots":{},"state":{"status":"idle"},"type":"reply","user":"u1","version":1}
             """#)
         #expect(reply.intent == "greet")
         let confidence = try #require(reply.value["intent"]?["confidence"]?.doubleValue)
@@ -43,7 +43,7 @@ func withoutReason(_ line: String) -> String {
 
         let order = try h.say("c1", "PB-12345", id: "m2", minute: 1)
         #expect(order.withoutScores == #"""
-            {"conversation":"c1","decision":"form","entities":[{"end":8,"entity":"order_number","extractor":"pattern","start":0,"text":"PB-12345","value":"PB-12345"}],"events":[],"in_reply_to":"m2","knowledge":null,"language":"en","messages":[{"text":"Why are you sending it back?"}],"slots":{"order_number":"PB-12345"},"state":{"form":"return","pending":"return_reason","status":"form"},"type":"reply","user":"u1","version":1}
+            {"conversation":"c1","decision":"form","entities":[{"end":8,"entity":"order_number","extractor":"pattern","start":0,"text":"PB-12345","value":"PB-12345"}],"events":[],"in_reply_to":"m2","knowledge":null,"language":"en","messages":[{"text":"Why are you sending it back?"}],"moderation":null,"sentiment":{"frustration":0,"offered_human":false,"score":0},"slots":{"order_number":"PB-12345"},"state":{"form":"return","pending":"return_reason","status":"form"},"type":"reply","user":"u1","version":1}
             """#)
 
         let done = try h.say("c1", "they are too small", id: "m3", minute: 2)

@@ -2,6 +2,7 @@ import Foundation
 import FrontdeskCore
 import FrontdeskDialogue
 import FrontdeskEngine
+import FrontdeskSafety
 import Testing
 
 @testable import FrontdeskAdapter
@@ -17,6 +18,14 @@ struct SnapshotTests {
         conversation.consecutiveFallbacks = 1
         conversation.intents = ["refund_request", "greet"]
         conversation.recentMessages = ["ich möchte eine Rückerstattung", "line\nbreak \u{2028} and \\ \"quotes\""]
+        var trust = TrustState()
+        trust.warnings = 1
+        trust.borderline = 2
+        trust.moderated = true
+        trust.humanOffer = "frustration"
+        _ = Moderator.floodCheck(text: "where is my parcel", at: Date(timeIntervalSince1970: 1_772_445_500.5), history: &trust.spam)
+        trust.frustration = Frustration.State(level: 0.45, sentiments: [-0.25, 0.5], recentDigests: [0xdead_beef_0000_0001], offeredHuman: true)
+        conversation.trust = trust
         return conversation
     }
 

@@ -147,8 +147,13 @@ struct CLI {
             """
         let result = try CLI.run(["chat", "--db", db, "--seed", "1"], input: input + "\n")
         #expect(result.status == 0)
-        let debug = result.lines.filter { $0.hasPrefix("  [debug]") && !$0.hasPrefix("  [debug] entities:") && !$0.hasPrefix("  [debug] articles") }
+        let debug = result.lines.filter { $0.hasPrefix("  [debug]") && !$0.hasPrefix("  [debug] entities:") && !$0.hasPrefix("  [debug] articles")
+            && !$0.hasPrefix("  [debug] sentiment") }
         try #require(debug.count == 10)
+        // Every turn also shows its sentiment, frustration and moderation verdict.
+        let trust = result.lines.filter { $0.hasPrefix("  [debug] sentiment") }
+        #expect(trust.count == 10)
+        #expect(trust.allSatisfy { $0.contains("| moderation: nothing flagged") })
         #expect(debug[0].contains("| answer greet | language en"))
         // A refund request starts the refund form, which asks for the order number; stopping asks first.
         #expect(debug[1].contains("| form refund: answered refund_request, then asks for order_number | language en"))

@@ -104,7 +104,7 @@ func transcript(_ body: String) throws -> Transcript {
     @Test func reportsUnknownReplyNamesSlotsAndEvents() throws {
         let result = runner.run(try transcript("customer: hello\nbot one of: disclosure\nbot one of: greeting\nslot name: Ada\nevent: handoff\n"))
         #expect(result.failures.map(\.failure.message) == [
-            "'greeting' is neither an intent nor a built-in reply (disclosure, fallback, did_you_mean, rephrase, form_invalid, form_cancel_confirm, form_cancelled, form_gave_up, form_restart, handoff, handoff_closed, handed_back, knowledge_answer)",
+            "'greeting' is neither an intent nor a built-in reply (disclosure, fallback, did_you_mean, rephrase, form_invalid, form_cancel_confirm, form_cancelled, form_gave_up, form_restart, handoff, handoff_closed, handed_back, knowledge_answer, bot_question, moderation_calm, moderation_warn, moderation_end, moderation_escalate, self_harm, appeal, frustration_offer)",
             "slot 'name' is not set",
             "no event 'handoff'",
         ])

@@ -122,7 +122,7 @@ import Testing
             ^
             """,
             """
-            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'agent:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'bot silent:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:', 'article:')
+            t.txt:5:1: error: unknown line 'whatever:' (expected one of 'version:', 'title:', 'language:', 'user:', 'time:', 'seed:', 'agent:', 'customer:', 'bot:', 'bot contains:', 'bot matches:', 'bot one of:', 'bot silent:', 'intent:', 'quick replies:', 'entity NAME:', 'event:', 'slot NAME:', 'article:', 'moderation:', 'hidden:', 'stored:')
             whatever: 1
             ^
             """,
