@@ -29,7 +29,9 @@ let package = Package(
         ]),
         // Normalisation, stemming, language detection, features, classifier.
         // Embeddings/ holds the optional static token embeddings (scripts/embeddings/build_table.py).
-        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer"], resources: [.copy("Embeddings")]),
+        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer", "CVectorMath"], resources: [.copy("Embeddings")]),
+        // The float kernels of training and scoring (SSE/NEON through clang's vector extensions).
+        .target(name: "CVectorMath"),
         // The pure dialogue transition.
         .target(name: "FrontdeskDialogue", dependencies: ["FrontdeskCore"]),
         // The SQLite file: migrations, model cache.

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import FrontdeskCore
 
@@ -68,7 +69,9 @@ extension IntentModel {
         var idf: [Float] = []
         var groups: [UInt8] = []
         let n = Float(examples.count)
-        for (hash, entry) in documentFrequency.sorted(by: { $0.key < $1.key })
+        // Frequent features first: the rows SGD touches most are close together in memory
+        // (most steps' rows then come from the cache, not from main memory).
+        for (hash, entry) in documentFrequency.sorted(by: { $0.value.df != $1.value.df ? $0.value.df > $1.value.df : $0.key < $1.key })
         where entry.group == .word || entry.df >= options.minCharDocumentFrequency {
             index[hash] = Int32(idf.count)
             idf.append(log((1 + n) / (1 + Float(entry.df))) + 1)
@@ -146,147 +149,169 @@ enum Loss { case softmax, squaredHinge }
 func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64) -> (weights: [Float], bias: [Float]) {
     // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
     // weight decay applied lazily through a global scale factor.
-    let k = d.classes, rowStart = d.rowStart, columns = d.columns, values = d.values, labels = d.labels
+    let k = d.classes, rowStart = d.rowStart, labels = d.labels
     let denseDims = d.denseDims, denseBase = d.features * k
     precondition(d.dense.count == labels.count * denseDims)
     var weights = [Float](repeating: 0, count: (d.features + denseDims) * k)
     var bias = [Float](repeating: 0, count: k)
     if k > 1, !labels.isEmpty {
         var rng = SplitMix64(seed: seed)
-        var order = Array(labels.indices)
         let epochs = max(1, epochs)
-        let totalSteps = Float(epochs * labels.count)
+        // The examples in the order SGD visits them: shuffled anew each epoch.
+        var sequence: [Int32] = []
+        sequence.reserveCapacity(epochs * labels.count)
+        var order = Array(labels.indices)
+        for _ in 0..<epochs {
+            order.shuffle(using: &rng)
+            sequence += order.map { Int32($0) }
+        }
+        let totalSteps = Float(sequence.count)
         var step: Float = 0
         var scale: Float = 1
         var scores = [Float](repeating: 0, count: k)
         var activeClasses = [Int32](repeating: 0, count: k)
+        // The dense block's raw dot products with the next example, computed while its
+        // weights are updated for the current one (one pass over them per step, not two).
+        var denseDots = [Float](repeating: 0, count: k)
+        var denseDotsReady = false
+        d.columns.withUnsafeBufferPointer { columns in
+        d.values.withUnsafeBufferPointer { values in
         d.dense.withUnsafeBufferPointer { denseValues in
         weights.withUnsafeMutableBufferPointer { w in
             bias.withUnsafeMutableBufferPointer { b in
                 scores.withUnsafeMutableBufferPointer { s in
                   activeClasses.withUnsafeMutableBufferPointer { a in
-                    for _ in 0..<epochs {
-                        order.shuffle(using: &rng)
-                        for i in order {
-                            let lr = learningRate * max(0.02, 1 - step / totalSteps)
-                            step += 1
-                            let start = rowStart[i], end = rowStart[i + 1]
-                            // Forward.
-                            for c in 0..<k { s[c] = b[c] }
-                            for j in start..<end {
-                                VectorMath.axpy(values[j] * scale, w.baseAddress! + Int(columns[j]) * k, s.baseAddress!, k)
+                  denseDots.withUnsafeMutableBufferPointer { dots in
+                    for t in sequence.indices {
+                        let i = Int(sequence[t])
+                        let lr = learningRate * max(0.02, 1 - step / totalSteps)
+                        step += 1
+                        let start = rowStart[i], end = rowStart[i + 1]
+                        // Forward.
+                        for c in 0..<k { s[c] = b[c] }
+                        VectorMath.gatherAxpy(scale, values: values.baseAddress! + start, rows: columns.baseAddress! + start, count: end - start,
+                                              weights: w.baseAddress!, width: k, into: s.baseAddress!)
+                        // The dense block's weights are class-major: a dot product per class.
+                        let x = denseValues.baseAddress.map { $0 + i * denseDims }
+                        if denseDims > 0 {
+                            if !denseDotsReady {
+                                for c in 0..<k { dots[c] = VectorMath.dot(x!, w.baseAddress! + denseBase + c * denseDims, denseDims) }
                             }
-                            // The dense block's weights are class-major: a dot product per class.
-                            let x = denseValues.baseAddress.map { $0 + i * denseDims }
-                            if denseDims > 0 {
-                                for c in 0..<k {
-                                    s[c] += scale * VectorMath.dot(x!, w.baseAddress! + denseBase + c * denseDims, denseDims)
+                            for c in 0..<k { s[c] += scale * dots[c] }
+                        }
+                        let label = labels[i]
+                        switch loss {
+                        case .softmax:
+                            var maximum = s[0]
+                            for c in 1..<k where s[c] > maximum { maximum = s[c] }
+                            var sum: Float = 0
+                            for c in 0..<k {
+                                s[c] = exp(s[c] - maximum)
+                                sum += s[c]
+                            }
+                            for c in 0..<k { s[c] /= sum }
+                            s[label] -= 1  // s is now the gradient of the loss w.r.t. the scores
+                        case .squaredHinge:
+                            for c in 0..<k {
+                                let y: Float = c == label ? 1 : -1
+                                let margin = 1 - y * s[c]
+                                s[c] = margin > 0 ? -2 * margin * y : 0
+                            }
+                        }
+                        // Backward, with weight decay through `scale`.
+                        scale *= (1 - lr * l2)
+                        let factor = lr / scale
+                        // Classes whose gradient is negligible are skipped: late in
+                        // training that is most of them.
+                        var activeCount = 0
+                        for c in 0..<k where abs(s[c]) > 1e-5 {
+                            a[activeCount] = Int32(c)
+                            activeCount += 1
+                        }
+                        for j in start..<end {
+                            let base = Int(columns[j]) * k
+                            let v = values[j] * factor
+                            if activeCount * 2 > k {
+                                VectorMath.axpy(-v, s.baseAddress!, w.baseAddress! + base, k)
+                            } else {
+                                for i in 0..<activeCount {
+                                    let c = Int(a[i])
+                                    w[base + c] -= v * s[c]
                                 }
                             }
-                            let label = labels[i]
-                            switch loss {
-                            case .softmax:
-                                var maximum = s[0]
-                                for c in 1..<k where s[c] > maximum { maximum = s[c] }
-                                var sum: Float = 0
-                                for c in 0..<k {
-                                    s[c] = exp(s[c] - maximum)
-                                    sum += s[c]
+                        }
+                        if denseDims > 0 {
+                            // Updated classes: all of them, or only the active ones; each
+                            // class's weights are then dotted with the next example.
+                            let all = activeCount * 2 > k
+                            let next = t + 1 < sequence.count ? x! + (Int(sequence[t + 1]) - i) * denseDims : nil
+                            var p = 0
+                            for c in 0..<k {
+                                let row = w.baseAddress! + denseBase + c * denseDims
+                                var update = all
+                                if !all, p < activeCount, Int(a[p]) == c {
+                                    update = true
+                                    p += 1
                                 }
-                                for c in 0..<k { s[c] /= sum }
-                                s[label] -= 1  // s is now the gradient of the loss w.r.t. the scores
-                            case .squaredHinge:
-                                for c in 0..<k {
-                                    let y: Float = c == label ? 1 : -1
-                                    let margin = 1 - y * s[c]
-                                    s[c] = margin > 0 ? -2 * margin * y : 0
-                                }
-                            }
-                            // Backward, with weight decay through `scale`.
-                            scale *= (1 - lr * l2)
-                            let factor = lr / scale
-                            // Classes whose gradient is negligible are skipped: late in
-                            // training that is most of them.
-                            var activeCount = 0
-                            for c in 0..<k where abs(s[c]) > 1e-5 {
-                                a[activeCount] = Int32(c)
-                                activeCount += 1
-                            }
-                            for j in start..<end {
-                                let base = Int(columns[j]) * k
-                                let v = values[j] * factor
-                                if activeCount * 2 > k {
-                                    VectorMath.axpy(-v, s.baseAddress!, w.baseAddress! + base, k)
-                                } else {
-                                    for i in 0..<activeCount {
-                                        let c = Int(a[i])
-                                        w[base + c] -= v * s[c]
-                                    }
+                                if let next {
+                                    dots[c] = update ? VectorMath.axpyDot(-factor * s[c], x!, row, next, denseDims)
+                                                     : VectorMath.dot(next, row, denseDims)
+                                } else if update {
+                                    VectorMath.axpy(-factor * s[c], x!, row, denseDims)
                                 }
                             }
-                            if denseDims > 0 {
-                                if activeCount * 2 > k {
-                                    for c in 0..<k {
-                                        VectorMath.axpy(-factor * s[c], x!, w.baseAddress! + denseBase + c * denseDims, denseDims)
-                                    }
-                                } else {
-                                    for i in 0..<activeCount {
-                                        let c = Int(a[i])
-                                        VectorMath.axpy(-factor * s[c], x!, w.baseAddress! + denseBase + c * denseDims, denseDims)
-                                    }
-                                }
-                            }
-                            for c in 0..<k { b[c] -= lr * s[c] }
-                            if scale < 1e-4 {
-                                for idx in 0..<w.count { w[idx] *= scale }
-                                scale = 1
-                            }
+                            denseDotsReady = next != nil
+                        }
+                        for c in 0..<k { b[c] -= lr * s[c] }
+                        if scale < 1e-4 {
+                            for idx in 0..<w.count { w[idx] *= scale }
+                            scale = 1
+                            denseDotsReady = false
                         }
                     }
                     for idx in 0..<w.count { w[idx] *= scale }
                   }
+                  }
                 }
             }
+        }
+        }
         }
         }
     }
     return (weights, bias)
 }
 
+/// The float kernels (C, in `CVectorMath`: the Swift compiler splits SIMD arithmetic into
+/// halves on x86-64). Fixed summation orders and no fused multiply-adds: the same results on
+/// every run and every machine.
 enum VectorMath {
-    /// The dot product of `x[0..<n]` and `y[0..<n]`, sixteen lanes at a time (a fixed order:
-    /// the same sum on every run).
-    @inline(__always)
-    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
-        var i = 0
-        while i + 16 <= n {
-            a0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            a1 += UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(y + i + 8).loadUnaligned(as: SIMD8<Float>.self)
-            i += 16
-        }
-        var sum = (a0 + a1).sum()
-        while i < n {
-            sum += x[i] * y[i]
-            i += 1
-        }
-        return sum
-    }
-
-    /// `y[0..<n] += a * x[0..<n]`, eight lanes at a time.
+    /// `y[0..<n] += a * x[0..<n]`.
     @inline(__always)
     static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let va = SIMD8<Float>(repeating: a)
-        var i = 0
-        while i + 8 <= n {
-            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: yv + va * xv, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < n {
-            y[i] += a * x[i]
-            i += 1
-        }
+        fd_axpy(a, x, y, n)
+    }
+
+    /// The dot product of `x[0..<n]` and `y[0..<n]`.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        fd_dot(x, y, n)
+    }
+
+    /// `axpy(a, x, y, n)` then `dot(z, y, n)`, in one pass over `y` (the same results).
+    @inline(__always)
+    static func axpyDot(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ n: Int) -> Float {
+        fd_axpy_dot(a, x, y, z, n)
+    }
+
+    /// `y[0..<width] += (values[j] * scale) * weights[rows[j] * width ..< +width]` for each j
+    /// in order, four rows per pass over `y` (the loads of four rows are in flight together;
+    /// each element's additions are in the same order as one `axpy` per row).
+    @inline(__always)
+    static func gatherAxpy(
+        _ scale: Float, values: UnsafePointer<Float>, rows: UnsafePointer<Int32>, count: Int,
+        weights: UnsafePointer<Float>, width: Int, into y: UnsafeMutablePointer<Float>
+    ) {
+        fd_gather_axpy(scale, values, rows, count, weights, width, y)
     }
 }
