@@ -45,6 +45,9 @@ public struct IntentModel: Sendable {
         self.embeddingWeight = embeddings == nil ? 0 : embeddingWeight
     }
 
+    /// Whether the model has the dense block of static token embeddings.
+    public var usesEmbeddings: Bool { embeddings != nil }
+
     /// The same model with other calibration.
     public func calibrated(_ calibration: Calibration) -> IntentModel {
         IntentModel(language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,

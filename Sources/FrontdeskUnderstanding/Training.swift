@@ -27,6 +27,15 @@ public struct TrainingOptions: Sendable, Hashable {
 
     public init() {}
 
+    /// These options with the dense block on, as measured best on the benchmarks (English;
+    /// docs/benchmarks.md): embedding weight 1.41 and, with it, L2 1e-5.
+    public func withEmbeddings() -> TrainingOptions {
+        var options = self
+        options.embeddingWeight = 1.41
+        options.l2 = 1e-5
+        return options
+    }
+
     /// A text that changes whenever the trained model would change.
     public var fingerprint: String {
         "f=\(features.charGrams.lowerBound)-\(features.charGrams.upperBound),\(features.charWeight),\(features.wordBigrams);"
