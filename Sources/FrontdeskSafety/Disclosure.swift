@@ -334,6 +334,8 @@ enum Disclosure {
         "actually", "now", "btw", "being", "typing", "answering", "replying", "writing", "behind", "on",
         "oder", "ne", "gell", "nicht", "wirklich", "eigentlich", "ueberhaupt", "hier", "da", "jetzt", "gerade", "grad",
         "auch", "etwa", "verbunden", "am", "dran", "dahinter", "lol", "ehrlich",
+        // A clause that goes on: "I'm a human and happy to help", "ich bin ein Mensch und helfe gern".
+        "and", "who", "from", "with", "und", "der", "die", "aus", "von", "mit", "bei",
     ]
 
     static let adverbs: Set<String> = [

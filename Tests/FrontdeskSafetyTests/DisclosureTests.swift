@@ -47,6 +47,7 @@ import Testing
         "I'm not automated", "I am a human agent",
         "Ich bin ein Mensch", "Ich bin kein Bot", "ich bin keine KI", "Hier schreibt ein echter Mensch", "Ich bin ein echter Mitarbeiter",
         "Sie sprechen mit einem echten Menschen", "Nein, ich bin kein Roboter.",
+        "I'm a human and happy to help", "Ich bin ein Mensch und helfe gern.", "I am a real person from the support team",
     ])
     func claims(_ reply: String) {
         #expect(HumanClaim.claims(reply), "\(reply)")
@@ -58,6 +59,7 @@ import Testing
         "Our human resources team will call you", "I'm happy to help", "Sorry, I am not a real person.",
         "Ich bin kein Mensch, sondern ein Bot", "Ich verbinde Sie mit einem Menschen", "Ich bin ein virtueller Assistent",
         "Ein Mitarbeiter meldet sich gleich", "Ich bin nur ein Bot", "Ich bin gerne für Sie da",
+        "I'm a bot and a human colleague can take over", "I am the human resources assistant bot",
     ])
     func doesNotClaim(_ reply: String) {
         #expect(!HumanClaim.claims(reply), "\(reply)")
