@@ -291,8 +291,15 @@ extension String {
 /// How the bot's intent models are trained (`intent_model:`).
 public struct IntentModelSettings: Sendable, Equatable {
     /// The English model adds static word embeddings (English only) to its features: better at
-    /// paraphrases, slower to train. Models of other languages are trained without them.
+    /// paraphrases, a little slower to train. Off by default: on a small bot without
+    /// out-of-scope examples they make it surer of itself on questions it was not made for.
+    /// `frontdesk import` turns them on for English data of at least
+    /// `IntentModelSettings.embeddingsRecommendedExamples` examples. Models of other languages
+    /// are trained without them.
     public var embeddings: Bool
+    /// From this many English examples on, `frontdesk import` and `frontdesk eval` of a data
+    /// file use the embeddings (measured in docs/benchmarks.md).
+    public static let embeddingsRecommendedExamples = 500
     public init(embeddings: Bool = false) {
         self.embeddings = embeddings
     }

@@ -114,11 +114,14 @@ public struct EmbeddingTable: Sendable {
         return result
     }
 
-    /// The sentence vector of `text`: the sum of its tokens' rows, L2-normalised; all zeros
-    /// when none of its tokens has a vector.
+    /// The sentence vector of `text`: the sum of its tokens' rows, L2-normalised, then times
+    /// the share of its words that are whole vocabulary entries (`WordPieceTokenizer.tokenization`);
+    /// all zeros when none of its tokens has a vector. The share keeps made-up words from
+    /// speaking: "xqzv wrtpl" is nothing but word pieces, whose vectors point anywhere, so its
+    /// vector is zero and the word and character features alone decide (then: not understood).
     public func sentenceVector(_ text: String) -> [Float] {
         var sum = [Float](repeating: 0, count: dims)
-        let ids = tokenizer.tokenIDs(text)
+        let (ids, words, wholeWords) = tokenizer.tokenization(text)
         sum.withUnsafeMutableBufferPointer { s in
             values.withUnsafeBufferPointer { v in
                 for id in ids where id >= 0 && Int(id) < rows {
@@ -132,7 +135,8 @@ public struct EmbeddingTable: Sendable {
         var norm: Float = 0
         for x in sum { norm += x * x }
         if norm > 0 {
-            let inverse = 1 / norm.squareRoot()
+            let share = words > 0 ? Float(wholeWords) / Float(words) : 0
+            let inverse = share / norm.squareRoot()
             for d in sum.indices { sum[d] *= inverse }
         }
         return sum

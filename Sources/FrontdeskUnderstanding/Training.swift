@@ -24,15 +24,36 @@ public struct TrainingOptions: Sendable, Hashable {
     /// 0 (or no table) trains without it. With SGD and multiplicative weight decay the
     /// weight acts as the dense block's step size: its square scales the block's learning rate.
     public var embeddingWeight: Float = 0
+    /// Small training sets get more epochs: enough for at least this many SGD steps in all,
+    /// but no more than `maximumEpochs` (and never fewer than `epochs`). 0: always `epochs`.
+    public var minimumSteps = 0
+    public var maximumEpochs = 30
 
     public init() {}
 
+    /// The options of a model of `language` trained on `examples` examples, as `frontdesk
+    /// import` sets the bot up: with the dense block of static embeddings for English data of
+    /// at least `IntentModelSettings.embeddingsRecommendedExamples` examples (the table is
+    /// English), without for the others.
+    public static func recommended(for language: LanguageCode, examples: Int) -> TrainingOptions {
+        language == .english && examples >= IntentModelSettings.embeddingsRecommendedExamples
+            ? TrainingOptions().withEmbeddings() : TrainingOptions()
+    }
+
+    /// The epochs to train `count` examples for.
+    public func epochs(forExamples count: Int) -> Int {
+        guard minimumSteps > 0, count > 0 else { return epochs }
+        return max(epochs, min(maximumEpochs, (minimumSteps + count - 1) / count))
+    }
+
     /// These options with the dense block on, as measured best on the benchmarks (English;
-    /// docs/benchmarks.md): embedding weight 1.41 and, with it, L2 1e-5.
+    /// docs/benchmarks.md): embedding weight 1.41 and, with it, L2 1e-5 and at least 30,000
+    /// SGD steps (up to 30 epochs for small training sets).
     public func withEmbeddings() -> TrainingOptions {
         var options = self
         options.embeddingWeight = 1.41
         options.l2 = 1e-5
+        options.minimumSteps = 30_000
         return options
     }
 
@@ -40,6 +61,7 @@ public struct TrainingOptions: Sendable, Hashable {
     public var fingerprint: String {
         "f=\(features.charGrams.lowerBound)-\(features.charGrams.upperBound),\(features.charWeight),\(features.wordBigrams);"
             + "e=\(epochs);lr=\(learningRate);l2=\(l2);mdf=\(minCharDocumentFrequency);seed=\(seed)"
+            + (minimumSteps > 0 ? ";steps=\(minimumSteps),\(maximumEpochs)" : "")
             + (features.charAcrossWords ? ";across" : "")
             + (logisticWeight != 1 ? ";logistic=\(logisticWeight)" : "") + (hingeWeight > 0 ? ";hinge=\(hingeWeight),\(hingeL2),\(hingeLearningRate)" : "")
             + (embeddingWeight > 0 ? ";emb=\(embeddingWeight)@\(EmbeddingTable.shared.map { String($0.identity, radix: 16) } ?? "none")" : "")
@@ -118,7 +140,7 @@ extension IntentModel {
         var weights = [Float](repeating: 0, count: (rowsCount + denseDims) * k), bias = [Float](repeating: 0, count: k)
         if options.logisticWeight > 0 {
             (weights, bias) = sgd(design, loss: .softmax, learningRate: options.learningRate, l2: options.l2,
-                                  epochs: options.epochs, seed: options.seed)
+                                  epochs: options.epochs(forExamples: examples.count), seed: options.seed)
             if options.logisticWeight != 1 {
                 for i in weights.indices { weights[i] *= options.logisticWeight }
                 for i in bias.indices { bias[i] *= options.logisticWeight }
@@ -126,7 +148,7 @@ extension IntentModel {
         }
         if options.hingeWeight > 0 {
             let (w2, b2) = sgd(design, loss: .squaredHinge, learningRate: options.hingeLearningRate, l2: options.hingeL2,
-                               epochs: options.epochs, seed: options.seed &+ 1)
+                               epochs: options.epochs(forExamples: examples.count), seed: options.seed &+ 1)
             for i in weights.indices { weights[i] += options.hingeWeight * w2[i] }
             for i in bias.indices { bias[i] += options.hingeWeight * b2[i] }
         }

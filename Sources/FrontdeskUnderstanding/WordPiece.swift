@@ -109,14 +109,36 @@ public struct WordPieceTokenizer: Sendable {
 
     /// The token ids of `text` (unknown words are `unknown`, if the vocabulary has `[UNK]`).
     public func tokenIDs(_ text: String) -> [Int32] {
+        tokenization(text).ids
+    }
+
+    /// The token ids of `text`, with its number of words (of letters or digits, not
+    /// punctuation) and how many of them are a vocabulary entry of their own (one token, not
+    /// pieces and not `[UNK]`). Made-up strings ("xqzv wrtpl") are pieces; real words mostly whole.
+    public func tokenization(_ text: String) -> (ids: [Int32], words: Int, wholeWords: Int) {
         var result: [Int32] = []
-        let words = Self.basicWords(text)
-        words.bytes.withUnsafeBufferPointer { bytes in
-            for (range, boundaries) in zip(words.ranges, words.boundaries) {
-                appendPieces(of: bytes.baseAddress! + range.lowerBound, range.count, boundaries: boundaries, to: &result)
+        var words = 0, wholeWords = 0
+        let basic = Self.basicWords(text)
+        basic.bytes.withUnsafeBufferPointer { bytes in
+            for (range, boundaries) in zip(basic.ranges, basic.boundaries) {
+                let word = bytes.baseAddress! + range.lowerBound
+                let before = result.count
+                appendPieces(of: word, range.count, boundaries: boundaries, to: &result)
+                // A word of one punctuation character is not counted.
+                if range.count == 1, Self.isASCIIPunctuation(word[0]) { continue }
+                words += 1
+                if result.count == before + 1, result[before] != unknown { wholeWords += 1 }
             }
         }
-        return result
+        return (result, words, wholeWords)
+    }
+
+    @inline(__always)
+    static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 33...47, 58...64, 91...96, 123...126: return true
+        default: return false
+        }
     }
 
     /// The tokens of `text`, as strings (for tests and debugging).

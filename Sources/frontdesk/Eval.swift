@@ -91,30 +91,33 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
-        if training.options.embeddingWeight > 0, let error = EmbeddingTable.loadError {
-            printError("warning: training without embeddings: \(error.message)")
-        }
         let result: EvaluationReport
         let subtitle: String
         let oos = oosLabel.map { IntentName($0) }
         if let cv {
             let sets: [(language: LanguageCode, examples: [LabeledExample])]
+            let base: (LanguageCode) -> TrainingOptions
             if let data {
                 let examples: [LabeledExample]
                 do { examples = try read(data) } catch { report(error); throw ExitCode(2) }
                 sets = [(LanguageCode(lang ?? "en"), examples)]
+                base = { TrainingOptions.recommended(for: $0, examples: examples.count) }
                 subtitle = "\(data), \(cv)-fold cross-validation"
             } else {
                 let bot = bot ?? "intents"
-                do { sets = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
+                let settings: IntentModelSettings
+                do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
+                // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
+                base = { settings.embeddings && $0 == .english ? TrainingOptions().withEmbeddings() : TrainingOptions() }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
                 report(FrontdeskError(.invalidData, "\(cv) folds need at least \(cv) examples; \(set.language) has \(set.examples.count)"))
                 throw ExitCode(2)
             }
+            warnWithoutEmbeddings(sets.map { training.options(base: base($0.language)) })
             result = Evaluation.crossValidate(
-                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: fixedThreshold, options: training.options,
+                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: fixedThreshold, options: { training.options(base: base($0)) },
                 calibrationFolds: calibrationFolds)
         } else {
             let train = train ?? "", test = test ?? ""
@@ -127,9 +130,12 @@ struct Eval: ParsableCommand {
                 for failure in failures { report(failure) }
                 throw ExitCode(2)
             }
+            let language = LanguageCode(lang ?? "en")
+            let options = training.options(base: TrainingOptions.recommended(for: language, examples: trainData.count))
+            warnWithoutEmbeddings([options])
             result = Evaluation.run(
-                train: trainData, test: testData, language: LanguageCode(lang ?? "en"),
-                oosLabel: oos, threshold: fixedThreshold, options: training.options, calibrationFolds: calibrationFolds)
+                train: trainData, test: testData, language: language,
+                oosLabel: oos, threshold: fixedThreshold, options: { _ in options }, calibrationFolds: calibrationFolds)
             subtitle = "trained on \(train), tested on \(test)"
         }
         if json {
@@ -169,7 +175,15 @@ struct Eval: ParsableCommand {
     }
 
     /// The bot's examples per language (all its languages, or `--lang`).
-    private func botExamples(_ directory: String) throws(FrontdeskError) -> [(language: LanguageCode, examples: [LabeledExample])] {
+    private func warnWithoutEmbeddings(_ options: [TrainingOptions]) {
+        if options.contains(where: { $0.embeddingWeight > 0 }), let error = EmbeddingTable.loadError {
+            printError("warning: training without embeddings: \(error.message)")
+        }
+    }
+
+    private func botExamples(
+        _ directory: String
+    ) throws(FrontdeskError) -> ([(language: LanguageCode, examples: [LabeledExample])], IntentModelSettings) {
         let bot = try BotLoader.load(directory: directory).bot
         var languages = bot.languages
         if let lang {
@@ -183,7 +197,7 @@ struct Eval: ParsableCommand {
             (language: language, examples: bot.trainingExamples(for: language).map { LabeledExample(text: $0.text, intent: $0.intent) })
         }.filter { !$0.examples.isEmpty }
         guard !sets.isEmpty else { throw FrontdeskError(.invalidData, "the bot in \(directory) has no examples") }
-        return sets
+        return (sets, bot.intentModel)
     }
 
     private func read(_ path: String) throws(FrontdeskError) -> [LabeledExample] {
@@ -201,6 +215,7 @@ struct Eval: ParsableCommand {
 /// Training knobs for experiments (hidden from --help; the defaults are what bots use).
 struct TrainingFlags: ParsableArguments {
     @Option(help: "SGD epochs.") var epochs: Int?
+    @Option(help: "Small training sets: epochs for at least this many SGD steps (0: none).") var minSteps: Int?
     @Option(help: "Initial learning rate.") var learningRate: Float?
     @Option(help: "L2 regularisation per example.") var l2: Float?
     @Option(help: "Shortest character n-gram.") var charMin: Int?
@@ -217,6 +232,7 @@ struct TrainingFlags: ParsableArguments {
 
     func validate() throws {
         if let epochs, !(1...1000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 1000") }
+        if let minSteps, !(0...100_000_000).contains(minSteps) { throw ValidationError("--min-steps must be between 0 and 100000000") }
         if let learningRate, !(learningRate > 0 && learningRate <= 100) { throw ValidationError("--learning-rate must be above 0 and at most 100") }
         if let l2, !(l2 >= 0 && l2 < 1) { throw ValidationError("--l2 must be at least 0 and below 1") }
         if let charMin, !(1...10).contains(charMin) { throw ValidationError("--char-min must be between 1 and 10") }
@@ -226,9 +242,18 @@ struct TrainingFlags: ParsableArguments {
         if let embeddingWeight, !(embeddingWeight >= 0 && embeddingWeight <= 100) { throw ValidationError("--embedding-weight must be between 0 and 100") }
     }
 
-    var options: TrainingOptions {
-        var o = TrainingOptions()
+    /// `base` (as a bot would train: with or without the embeddings) with the flags given on
+    /// top. `--embedding-weight 0` trains without the embeddings, with the sparse model's own
+    /// settings; another weight turns them on, for any language.
+    func options(base: TrainingOptions) -> TrainingOptions {
+        var o: TrainingOptions
+        switch embeddingWeight {
+        case nil: o = base
+        case 0?: o = TrainingOptions()
+        case _?: o = TrainingOptions().withEmbeddings()
+        }
         if let epochs { o.epochs = epochs }
+        if let minSteps { o.minimumSteps = minSteps }
         if let learningRate { o.learningRate = learningRate }
         if let l2 { o.l2 = l2 }
         let lower = charMin ?? o.features.charGrams.lowerBound, upper = charMax ?? o.features.charGrams.upperBound
