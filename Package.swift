@@ -29,9 +29,8 @@ let package = Package(
         ]),
         // Normalisation, stemming, language detection, features, classifier.
         // Embeddings/ holds the optional static token embeddings (scripts/embeddings/build_table.py).
-        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer", "CVectorMath"], resources: [.copy("Embeddings")]),
-        // The float kernels of training and scoring (SSE/NEON through clang's vector extensions).
-        .target(name: "CVectorMath"),
+        // The float kernels of training and scoring are Swift SIMD4 (VectorMath.swift).
+        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer"], resources: [.copy("Embeddings")]),
         // The pure dialogue transition.
         .target(name: "FrontdeskDialogue", dependencies: ["FrontdeskCore"]),
         // The SQLite file: migrations, model cache.

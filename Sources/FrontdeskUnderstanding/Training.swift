@@ -1,4 +1,3 @@
-import CVectorMath
 import Foundation
 import FrontdeskCore
 
@@ -311,38 +310,4 @@ func sgd(_ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, s
         }
     }
     return (weights, bias)
-}
-
-/// The float kernels (C, in `CVectorMath`: the Swift compiler splits SIMD arithmetic into
-/// halves on x86-64). Fixed summation orders and no fused multiply-adds: the same results on
-/// every run and every machine.
-enum VectorMath {
-    /// `y[0..<n] += a * x[0..<n]`.
-    @inline(__always)
-    static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        fd_axpy(a, x, y, n)
-    }
-
-    /// The dot product of `x[0..<n]` and `y[0..<n]`.
-    @inline(__always)
-    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-        fd_dot(x, y, n)
-    }
-
-    /// `axpy(a, x, y, n)` then `dot(z, y, n)`, in one pass over `y` (the same results).
-    @inline(__always)
-    static func axpyDot(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ n: Int) -> Float {
-        fd_axpy_dot(a, x, y, z, n)
-    }
-
-    /// `y[0..<width] += (values[j] * scale) * weights[rows[j] * width ..< +width]` for each j
-    /// in order, four rows per pass over `y` (the loads of four rows are in flight together;
-    /// each element's additions are in the same order as one `axpy` per row).
-    @inline(__always)
-    static func gatherAxpy(
-        _ scale: Float, values: UnsafePointer<Float>, rows: UnsafePointer<Int32>, count: Int,
-        weights: UnsafePointer<Float>, width: Int, into y: UnsafeMutablePointer<Float>
-    ) {
-        fd_gather_axpy(scale, values, rows, count, weights, width, y)
-    }
 }
