@@ -98,38 +98,36 @@ public struct IntentModel: Sendable {
     /// (The order is fixed by the text, so the sums are the same on every run; they can differ
     /// from training's row order in the last bits.)
     func vector(_ analysis: Analyzer.Analysis) -> (rows: [Int32], values: [Float]) {
-        var rows: [Int32] = [], counts: [Float] = []
-        let expected = analysis.tokens.count * 16 + 16
-        rows.reserveCapacity(expected)
-        counts.reserveCapacity(expected)
-        var bits = 5
-        while (1 << bits) < expected * 2 { bits += 1 }
-        // Slot → position in `rows` + 1 (0: empty); grown when half full.
-        var table = [Int32](repeating: 0, count: 1 << bits)
-        func insert(_ row: Int32, at position: Int32, into table: inout [Int32]) -> Int32? {
-            let mask = table.count - 1
-            var slot = Int(truncatingIfNeeded: (UInt32(bitPattern: row) &* 0x9E37_79B9) >> (32 - UInt32(table.count.trailingZeroBitCount)))
-            while true {
-                let entry = table[slot]
-                if entry == 0 {
-                    table[slot] = position + 1
-                    return nil
-                }
-                if rows[Int(entry - 1)] == row { return entry - 1 }
-                slot = (slot + 1) & mask
-            }
-        }
+        var found: [Int32] = []
+        found.reserveCapacity(analysis.tokens.count * 16 + 16)
         spec.forEachFeature(analysis) { hash, _ in
-            guard let row = index[hash] else { return }
-            if let seen = insert(row, at: Int32(rows.count), into: &table) {
-                counts[Int(seen)] += 1
-                return
-            }
-            rows.append(row)
-            counts.append(1)
-            if rows.count * 2 > table.count {
-                table = [Int32](repeating: 0, count: table.count * 2)
-                for position in rows.indices { _ = insert(rows[position], at: Int32(position), into: &table) }
+            if let row = index[hash] { found.append(row) }
+        }
+        // Count each row once, in the order first seen: slot → position in `rows` + 1 (0: empty).
+        var bits = 5
+        while (1 << bits) < found.count * 2 { bits += 1 }
+        let mask = (1 << bits) - 1, shift = UInt32(32 - bits)
+        var table = [Int32](repeating: 0, count: 1 << bits)
+        var rows: [Int32] = [], counts: [Float] = []
+        rows.reserveCapacity(found.count)
+        counts.reserveCapacity(found.count)
+        table.withUnsafeMutableBufferPointer { slots in
+            for row in found {
+                var slot = Int(truncatingIfNeeded: (UInt32(bitPattern: row) &* 0x9E37_79B9) >> shift)
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 {
+                        slots[slot] = Int32(rows.count + 1)
+                        rows.append(row)
+                        counts.append(1)
+                        break
+                    }
+                    if rows[Int(entry - 1)] == row {
+                        counts[Int(entry - 1)] += 1
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
             }
         }
         var values = counts

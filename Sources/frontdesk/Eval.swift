@@ -18,7 +18,14 @@ struct Eval: ParsableCommand {
             The report lists precision, recall, F1 and support per intent, the averages, the \
             most confused pairs and the confidence of right and wrong predictions.
 
-            --calibrate fits the model's confidence scale (temperature) on a 3-fold             cross-validation of the training data, as bots do; --threshold auto also uses the             threshold chosen there (the one with the fewest mistakes: right answers lost plus             wrong or out-of-scope messages answered), as bots without a set threshold do.
+            The model is trained as a bot's would be: with --bot, as its bot.yaml says; for a \
+            data file, English data of 500 examples or more adds the static word embeddings, as \
+            frontdesk import sets such a bot up (--embeddings on|off to choose).
+
+            --calibrate fits the model's confidence scale (temperature) on a 3-fold \
+            cross-validation of the training data, as bots do; --threshold auto also uses the \
+            threshold chosen there (the one with the fewest mistakes: right answers lost plus \
+            wrong or out-of-scope messages answered), as bots without a set threshold do.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Training data (JSON Lines).", valueName: "file"))
@@ -63,6 +70,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the misclassified messages as JSON Lines.", valueName: "file"))
     var errors: String?
 
+    @Option(name: .long, help: ArgumentHelp("Static word embeddings in the English model: auto (a bot's own setting; for a data file, on from 500 English examples, as frontdesk import sets it up), on or off.", valueName: "auto|on|off"))
+    var embeddings: String = "auto"
+
     @OptionGroup(visibility: .hidden) var training: TrainingFlags
 
     @OptionGroup var logging: LoggingOptions
@@ -74,6 +84,8 @@ struct Eval: ParsableCommand {
             guard let value = Double(threshold), (0...1).contains(value) else { throw ValidationError("--threshold must be a number between 0 and 1, or auto") }
         }
         if let lang { guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") } }
+        guard ["auto", "on", "off"].contains(embeddings) else { throw ValidationError("--embeddings must be auto, on or off") }
+        if embeddings != "auto", training.embeddingWeight != nil { throw ValidationError("give --embeddings or --embedding-weight, not both") }
         guard (0...10_000).contains(pairs) else { throw ValidationError("--pairs must be between 0 and 10000") }
         if let cv {
             guard (2...1000).contains(cv) else { throw ValidationError("--cv must be between 2 and 1000") }
@@ -101,14 +113,14 @@ struct Eval: ParsableCommand {
                 let examples: [LabeledExample]
                 do { examples = try read(data) } catch { report(error); throw ExitCode(2) }
                 sets = [(LanguageCode(lang ?? "en"), examples)]
-                base = { TrainingOptions.recommended(for: $0, examples: examples.count) }
+                base = { chosen(TrainingOptions.recommended(for: $0, examples: examples.count), language: $0) }
                 subtitle = "\(data), \(cv)-fold cross-validation"
             } else {
                 let bot = bot ?? "intents"
                 let settings: IntentModelSettings
                 do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
                 // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
-                base = { settings.embeddings && $0 == .english ? TrainingOptions().withEmbeddings() : TrainingOptions() }
+                base = { chosen(settings.embeddings && $0 == .english ? TrainingOptions().withEmbeddings() : TrainingOptions(), language: $0) }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
@@ -131,7 +143,7 @@ struct Eval: ParsableCommand {
                 throw ExitCode(2)
             }
             let language = LanguageCode(lang ?? "en")
-            let options = training.options(base: TrainingOptions.recommended(for: language, examples: trainData.count))
+            let options = training.options(base: chosen(TrainingOptions.recommended(for: language, examples: trainData.count), language: language))
             warnWithoutEmbeddings([options])
             result = Evaluation.run(
                 train: trainData, test: testData, language: language,
@@ -175,6 +187,16 @@ struct Eval: ParsableCommand {
     }
 
     /// The bot's examples per language (all its languages, or `--lang`).
+    /// `automatic` (the options a bot would have), unless `--embeddings on|off` says otherwise
+    /// (the embeddings are English: `on` applies to the English model only).
+    private func chosen(_ automatic: TrainingOptions, language: LanguageCode) -> TrainingOptions {
+        switch embeddings {
+        case "on": language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
+        case "off": TrainingOptions()
+        default: automatic
+        }
+    }
+
     private func warnWithoutEmbeddings(_ options: [TrainingOptions]) {
         if options.contains(where: { $0.embeddingWeight > 0 }), let error = EmbeddingTable.loadError {
             printError("warning: training without embeddings: \(error.message)")
@@ -216,6 +238,7 @@ struct Eval: ParsableCommand {
 struct TrainingFlags: ParsableArguments {
     @Option(help: "SGD epochs.") var epochs: Int?
     @Option(help: "Small training sets: epochs for at least this many SGD steps (0: none).") var minSteps: Int?
+    @Option(help: "Classes with a smaller gradient are not updated for an example.") var gradientFloor: Float?
     @Option(help: "Initial learning rate.") var learningRate: Float?
     @Option(help: "L2 regularisation per example.") var l2: Float?
     @Option(help: "Shortest character n-gram.") var charMin: Int?
@@ -254,6 +277,7 @@ struct TrainingFlags: ParsableArguments {
         }
         if let epochs { o.epochs = epochs }
         if let minSteps { o.minimumSteps = minSteps }
+        if let gradientFloor { o.gradientFloor = gradientFloor }
         if let learningRate { o.learningRate = learningRate }
         if let l2 { o.l2 = l2 }
         let lower = charMin ?? o.features.charGrams.lowerBound, upper = charMax ?? o.features.charGrams.upperBound

@@ -49,6 +49,16 @@ import Testing
         #expect(abs(total - 1) < 1e-6)
     }
 
+    /// The n-gram loop's own FNV step hashes as `StableHasher` does (models stay the same).
+    @Test func theInlinedHashIsStableHasher() {
+        for (seed, word) in [(StableHasher.offsetBasis, UInt32(60)), (12345, 0x1F600), (0, UInt32.max), (0xDEAD_BEEF, 0x00FF_00FF)] {
+            var hasher = StableHasher(seed: seed)
+            hasher.combine(word)
+            let inlined = FeatureSpec.fnv(seed, word)
+            #expect(inlined == hasher.value)
+        }
+    }
+
     /// The open-addressing index finds every key it was built with, and no other.
     @Test func theFeatureIndexFindsItsKeys() {
         var dictionary: [UInt64: Int32] = [:]
@@ -84,6 +94,8 @@ import Testing
     @Test func theRecommendedOptions() {
         let english = TrainingOptions.recommended(for: .english, examples: 500)
         #expect(english.embeddingWeight == 1.41 && english.l2 == 1e-5 && english.minimumSteps == 30_000)
+        #expect(english.gradientFloor == 5e-4 && TrainingOptions().gradientFloor == 1e-5)
+        #expect(english.fingerprint.contains(";floor=0.0005"))
         #expect(TrainingOptions.recommended(for: .english, examples: 499) == TrainingOptions())
         #expect(TrainingOptions.recommended(for: LanguageCode("de"), examples: 10_000) == TrainingOptions())
     }
