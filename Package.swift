@@ -28,7 +28,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // Normalisation, stemming, language detection, features, classifier.
-        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer"]),
+        // Embeddings/ holds the optional static token embeddings (scripts/embeddings/build_table.py).
+        // The float kernels of training and scoring are Swift SIMD4 (VectorMath.swift).
+        .target(name: "FrontdeskUnderstanding", dependencies: ["FrontdeskCore", "CStemmer"], resources: [.copy("Embeddings")]),
         // The pure dialogue transition.
         .target(name: "FrontdeskDialogue", dependencies: ["FrontdeskCore"]),
         // The SQLite file: migrations, model cache.

@@ -121,6 +121,7 @@ public enum BotLoader {
         bot.moderation = settings.moderation
         bot.frustration = settings.frustration
         bot.privacy = settings.privacy
+        bot.intentModel = settings.intentModel
         return LoadedBot(bot: bot, warnings: diagnostics)
     }
 
@@ -242,6 +243,7 @@ struct Settings {
     var moderation = ModerationSettings()
     var frustration = FrustrationSettings()
     var privacy = PrivacySettings()
+    var intentModel = IntentModelSettings()
     /// The intent and form that `support` names, checked once every file is read.
     var references: [PlacedReference]
 

@@ -8,7 +8,7 @@ struct SettingsReader {
     func read() -> Settings? {
         guard let root = file.parseRoot(), checkVersion(root, in: file) else { return nil }
         file.checkKeys(root, allowed: ["version", "name", "languages", "time_zone", "thresholds", "variables", "replies", "support", "knowledge",
-                                         "moderation", "frustration", "privacy", "disclosure"], in: "bot settings")
+                                         "moderation", "frustration", "privacy", "disclosure", "intent_model"], in: "bot settings")
         if let node = root["disclosure"] {
             // Customers must always know they talk to a bot; there is no switch to hide it.
             if node.bool == false || node.scalar?.string == "off" || node.scalar?.string == "none" {
@@ -238,10 +238,22 @@ struct SettingsReader {
             }
         }
 
+        var intentModel = IntentModelSettings()
+        if let node = root["intent_model"], let mapping = file.mapping(node, "'intent_model'") {
+            file.checkKeys(mapping, allowed: ["embeddings"], in: "'intent_model'")
+            if let n = mapping["embeddings"] {
+                if let v = n.bool { intentModel.embeddings = v } else { file.error("'embeddings' must be true or false", at: n) }
+                // The embedding table is English: other languages' models are trained without it.
+                if intentModel.embeddings, !languages.isEmpty, !languages.contains(.english) {
+                    file.warning("the embeddings are English: only an English model uses them, and this bot has none", at: file.location(of: n))
+                }
+            }
+        }
+
         guard let name, !languages.isEmpty else { return nil }
         return Settings(name: name, languages: languages, thresholds: thresholds, variables: variables, replies: replies, timeZone: timeZone,
                         support: support, knowledge: knowledge, moderation: moderation, frustration: frustration, privacy: privacy,
-                        references: references)
+                        intentModel: intentModel, references: references)
     }
 }
 

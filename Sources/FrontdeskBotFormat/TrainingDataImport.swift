@@ -119,6 +119,10 @@ public struct ImportedBot: Sendable {
         func map(_ pairs: [(String, Node)]) -> Node { .mapping(.init(pairs.map { (text($0.0), $0.1) })) }
         let version = ("version", Node("1"))
         var settings: [(String, Node)] = [version, ("name", text(name)), ("languages", list([text(language.rawValue)], flow: true))]
+        if language == .english, exampleCount >= IntentModelSettings.embeddingsRecommendedExamples {
+            // Enough data for the static embeddings to pay off (docs/benchmarks.md).
+            settings.append(("intent_model", map([("embeddings", Node("true"))])))
+        }
         if DefaultReplies.fallback[language] == nil {
             // Languages without built-in replies need their own: the English ones, to translate.
             var replies: [(String, Node)] = []

@@ -25,6 +25,8 @@ public struct Bot: Sendable {
     public var frustration: FrustrationSettings = FrustrationSettings()
     /// Masking of personal data and how long conversations are kept.
     public var privacy: PrivacySettings = PrivacySettings()
+    /// How the intent models are trained.
+    public var intentModel: IntentModelSettings = IntentModelSettings()
 
     public init(
         name: String, languages: [LanguageCode], thresholds: Thresholds = Thresholds(),
@@ -283,5 +285,22 @@ extension String {
     /// of `extra` (intent names also allow `-` and `.`).
     public func isIdentifier(allowing extra: Set<Unicode.Scalar> = []) -> Bool {
         !isEmpty && unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || extra.contains($0)) }
+    }
+}
+
+/// How the bot's intent models are trained (`intent_model:`).
+public struct IntentModelSettings: Sendable, Equatable {
+    /// The English model adds static word embeddings (English only) to its features: better at
+    /// paraphrases, a little slower to train. Off by default: on a small bot without
+    /// out-of-scope examples they make it surer of itself on questions it was not made for.
+    /// `frontdesk import` turns them on for English data of at least
+    /// `IntentModelSettings.embeddingsRecommendedExamples` examples. Models of other languages
+    /// are trained without them.
+    public var embeddings: Bool
+    /// From this many English examples on, `frontdesk import` and `frontdesk eval` of a data
+    /// file use the embeddings (measured in docs/benchmarks.md).
+    public static let embeddingsRecommendedExamples = 500
+    public init(embeddings: Bool = false) {
+        self.embeddings = embeddings
     }
 }

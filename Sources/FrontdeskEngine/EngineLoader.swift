@@ -28,13 +28,17 @@ public enum EngineLoader {
         var models: [LanguageCode: IntentModel] = [:]
         var trained: [LanguageCode] = []
         var cached: [LanguageCode] = []
+        if bot.intentModel.embeddings, bot.languages.contains(.english), let error = EmbeddingTable.loadError {
+            logger.warning("the English intent model is trained without embeddings", metadata: ["reason": "\(error.message)"])
+        }
         for language in bot.languages {
             let examples = bot.trainingExamples(for: language)
             guard !examples.isEmpty else { continue }
+            let languageOptions = trainingOptions(options, for: language, bot: bot)
             // A bot that sets its own confidence threshold keeps the raw confidences it was set
             // for; otherwise the model is calibrated and chooses the threshold.
             let folds = bot.thresholds.automatic ? calibrationFolds : 0
-            let key = cacheKey(language: language, examples: examples, options: options, calibrationFolds: folds)
+            let key = cacheKey(language: language, examples: examples, options: languageOptions, calibrationFolds: folds)
             if let data = store.cachedModel(key: key), let model = try? IntentModel(decoding: data) {
                 models[language] = model
                 cached.append(language)
@@ -42,11 +46,11 @@ public enum EngineLoader {
             }
             let start = ContinuousClock.now
             let model = IntentModel.trainCalibrated(
-                examples: examples, language: language, options: options, folds: folds,
+                examples: examples, language: language, options: languageOptions, folds: folds,
                 outOfScope: examples.contains { $0.intent == .outOfScope } ? .outOfScope : nil)
             logger.info("trained the intent model", metadata: [
                 "language": "\(language)", "examples": "\(examples.count)",
-                "seconds": "\((ContinuousClock.now - start).seconds)",
+                "seconds": "\((ContinuousClock.now - start).seconds)", "embeddings": "\(model.usesEmbeddings)",
             ])
             store.cacheModel(model.encoded(), key: key, at: now())
             models[language] = model
@@ -68,6 +72,14 @@ public enum EngineLoader {
         }
         let engine = Engine(bot: bot, model: model, variations: variations, clock: now, knowledge: knowledge)
         return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached, articles: articles)
+    }
+
+    /// The options a language's model is trained with: `intent_model: {embeddings: true}` turns
+    /// the dense block on for the English model (the table is English; other languages' models
+    /// are trained without it). The options are part of the cache key.
+    static func trainingOptions(_ options: TrainingOptions, for language: LanguageCode, bot: Bot) -> TrainingOptions {
+        guard bot.intentModel.embeddings, language == .english, options.embeddingWeight == 0 else { return options }
+        return options.withEmbeddings()
     }
 
     /// Folds of the cross-validation that calibrates each model.

@@ -52,14 +52,15 @@ public enum Evaluation {
     /// scores the predictions. A prediction below `threshold` counts as out-of-scope
     /// (`oosLabel`) or, without one, as no intent. With `calibrationFolds` (at least 2) the
     /// model is calibrated by cross-validation of the training data
-    /// (`IntentModel.trainCalibrated`); a `nil` threshold is then the one it chose.
+    /// (`IntentModel.trainCalibrated`); a `nil` threshold is then the one it chose. `options`
+    /// gives each language's training options.
     public static func run(
         train: [LabeledExample], test: [LabeledExample], language: LanguageCode, oosLabel: IntentName?,
-        threshold: Double?, options: TrainingOptions = TrainingOptions(), calibrationFolds: Int = 0
+        threshold: Double?, options: (LanguageCode) -> TrainingOptions = { _ in TrainingOptions() }, calibrationFolds: Int = 0
     ) -> EvaluationReport {
         let clock = ContinuousClock()
         let trainStart = clock.now
-        let model = trainModel(train, language: language, options: options, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
+        let model = trainModel(train, language: language, options: options(language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
         let trainSeconds = (clock.now - trainStart).seconds
         let threshold = threshold ?? model.calibration.threshold ?? 0
 
@@ -78,7 +79,8 @@ public enum Evaluation {
     /// the order of the sets and of their examples.
     public static func crossValidate(
         sets: [(language: LanguageCode, examples: [LabeledExample])], folds: Int, seed: UInt64,
-        oosLabel: IntentName?, threshold: Double?, options: TrainingOptions = TrainingOptions(), calibrationFolds: Int = 0
+        oosLabel: IntentName?, threshold: Double?, options: (LanguageCode) -> TrainingOptions = { _ in TrainingOptions() },
+        calibrationFolds: Int = 0
     ) -> EvaluationReport {
         precondition(folds >= 2, "cross-validation needs at least 2 folds")
         var chosen: [Double] = []
@@ -97,7 +99,7 @@ public enum Evaluation {
                 let train = assignment.indices.filter { assignment[$0] != fold }.map { examples[$0] }
                 let test = testIndices.map { examples[$0] }
                 let trainStart = clock.now
-                let model = trainModel(train, language: set.language, options: options, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
+                let model = trainModel(train, language: set.language, options: options(set.language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
                 trainSeconds += (clock.now - trainStart).seconds
                 let foldThreshold = threshold ?? model.calibration.threshold ?? 0
                 chosen.append(foldThreshold)

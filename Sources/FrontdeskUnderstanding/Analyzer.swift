@@ -45,22 +45,17 @@ public struct FeatureSpec: Sendable, Hashable {
     /// A hashed feature with its term count, tagged with its block.
     typealias Counted = (hash: UInt64, count: Float, group: Group)
 
-    /// Hashed features with their term counts, each tagged with its block, in hash order.
-    /// (Collected in an array and counted after sorting: a `Dictionary` would hash every
-    /// feature hash again, for every message.)
-    func extract(_ analysis: Analyzer.Analysis) -> [Counted] {
-        var all: [(hash: UInt64, group: Group)] = []
-        all.reserveCapacity(analysis.tokens.count * 16)
-        func add(_ hash: UInt64, _ group: Group) {
-            all.append((hash, group))
-        }
+    /// Calls `body` with every hashed feature of the analysis and its block, repeats included:
+    /// each stem, each pair of neighbouring stems, each character n-gram.
+    @inline(__always)
+    func forEachFeature(_ analysis: Analyzer.Analysis, _ body: (UInt64, Group) -> Void) {
         for (i, stem) in analysis.stems.enumerated() {
             var h = StableHasher(seed: StableHasher.offsetBasis ^ 0x11)
             h.combine(stem)
-            add(h.value, .word)
+            body(h.value, .word)
             if wordBigrams, i + 1 < analysis.stems.count {
                 h.combine(analysis.stems[i + 1])
-                add(h.value ^ 0x5bd1_e995, .word)
+                body(h.value ^ 0x5bd1_e995, .word)
             }
         }
         var scalars: [UInt32] = []
@@ -71,13 +66,34 @@ public struct FeatureSpec: Sendable, Hashable {
             for s in token.unicodeScalars { scalars.append(s.value) }
             scalars.append(62)  // ">"
             for n in charGrams where n <= scalars.count {
+                let seed = StableHasher.offsetBasis ^ UInt64(0x100 + n)
                 for start in 0...(scalars.count - n) {
-                    var h = StableHasher(seed: StableHasher.offsetBasis ^ UInt64(0x100 + n))
-                    for k in start..<(start + n) { h.combine(scalars[k]) }
-                    add(h.value, .char)
+                    var h = seed
+                    for k in start..<(start + n) { h = Self.fnv(h, scalars[k]) }
+                    body(h, .char)
                 }
             }
         }
+    }
+
+    /// `StableHasher.combine(_: UInt32)` (FNV-1a over the four little-endian bytes), here so
+    /// that it is inlined into the n-gram loop (the same values).
+    @inline(__always)
+    static func fnv(_ h: UInt64, _ word: UInt32) -> UInt64 {
+        let prime: UInt64 = 0x0000_0100_0000_01b3
+        var h = (h ^ UInt64(word & 0xff)) &* prime
+        h = (h ^ UInt64((word >> 8) & 0xff)) &* prime
+        h = (h ^ UInt64((word >> 16) & 0xff)) &* prime
+        return (h ^ UInt64(word >> 24)) &* prime
+    }
+
+    /// Hashed features with their term counts, each tagged with its block, in hash order.
+    /// (Collected in an array and counted after sorting: a `Dictionary` would hash every
+    /// feature hash again, for every message.)
+    func extract(_ analysis: Analyzer.Analysis) -> [Counted] {
+        var all: [(hash: UInt64, group: Group)] = []
+        all.reserveCapacity(analysis.tokens.count * 16)
+        forEachFeature(analysis) { all.append(($0, $1)) }
         // Equal hashes next to each other; of a hash in both blocks the word one counts (as
         // the first one added did before).
         all.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.group.rawValue < $1.group.rawValue }

@@ -123,7 +123,7 @@ extension IntentModel {
             // A class missing from the fold's training data scores -infinity (never chosen).
             let columns = classes.map { name in foldModel.classes.firstIndex(of: name) }
             for index in examples.indices where assignment[index] == fold {
-                let raw = foldModel.scores(of: foldModel.vector(foldModel.analyzer.analyze(examples[index].text)))
+                let raw = foldModel.scores(of: foldModel.features(examples[index].text))
                 for (c, column) in columns.enumerated() {
                     scores[index * classes.count + c] = column.map { raw[$0] } ?? -1e9
                 }

@@ -13,17 +13,27 @@ public struct IntentModel: Sendable {
     let index: FeatureIndex
     let idf: [Float]
     let groups: [UInt8]
-    /// Row-major: `weights[row * classes.count + class]`.
+    /// Row-major: `weights[row * classes.count + class]` for the sparse features' rows; then,
+    /// with embeddings, the dense block class-major: `weights[rows * classes.count + class * dims + d]`.
     let weights: [Float]
     let bias: [Float]
     public let analyzer: Analyzer
     /// How scores become confidences, and the threshold chosen by cross-validation.
     public let calibration: Calibration
+    /// The static token embeddings whose sentence vector, times `embeddingWeight`, is the
+    /// dense block of the features (`nil`: sparse features only).
+    let embeddings: EmbeddingTable?
+    let embeddingWeight: Float
+    /// Each class's rank by name, and the class of each rank (ties in `classify` go by name).
+    private let nameRank: [UInt32]
+    private let classByRank: [Int32]
 
     init(
         language: LanguageCode, classes: [IntentName], spec: FeatureSpec, index: FeatureIndex, idf: [Float], groups: [UInt8],
-        weights: [Float], bias: [Float], analyzer: Analyzer, calibration: Calibration = .none
+        weights: [Float], bias: [Float], analyzer: Analyzer, calibration: Calibration = .none,
+        embeddings: EmbeddingTable? = nil, embeddingWeight: Float = 0
     ) {
+        precondition(weights.count == (idf.count + (embeddings?.dims ?? 0)) * classes.count)
         self.language = language
         self.classes = classes
         self.spec = spec
@@ -34,28 +44,99 @@ public struct IntentModel: Sendable {
         self.bias = bias
         self.analyzer = analyzer
         self.calibration = calibration
+        self.embeddings = embeddings
+        self.embeddingWeight = embeddings == nil ? 0 : embeddingWeight
+        let byName = classes.indices.sorted { classes[$0] < classes[$1] }
+        var nameRank = [UInt32](repeating: 0, count: classes.count)
+        for (rank, c) in byName.enumerated() { nameRank[c] = UInt32(rank) }
+        self.nameRank = nameRank
+        self.classByRank = byName.map { Int32($0) }
     }
+
+    /// Whether the model has the dense block of static token embeddings.
+    public var usesEmbeddings: Bool { embeddings != nil }
 
     /// The same model with other calibration.
     public func calibrated(_ calibration: Calibration) -> IntentModel {
         IntentModel(language: language, classes: classes, spec: spec, index: index, idf: idf, groups: groups,
-                    weights: weights, bias: bias, analyzer: analyzer, calibration: calibration)
+                    weights: weights, bias: bias, analyzer: analyzer, calibration: calibration,
+                    embeddings: embeddings, embeddingWeight: embeddingWeight)
     }
 
     /// Ranked intents with softmax confidences in [0, 1], best first.
     public func classify(_ text: String) -> [IntentScore] {
-        let probabilities = probabilities(of: vector(analyzer.analyze(text)))
-        return zip(classes, probabilities)
-            .map { IntentScore(intent: $0.0, confidence: Double($0.1)) }
-            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.intent < $1.intent }
+        let p = probabilities(of: features(text))
+        // Sorted as integers: the confidence's bits (inverted: highest first; confidences are
+        // not negative, so their bits order like them), then the name's rank for ties.
+        var keys: [UInt64] = []
+        keys.reserveCapacity(p.count)
+        for (c, confidence) in p.enumerated() {
+            keys.append(UInt64(~confidence.bitPattern) << 32 | UInt64(nameRank[c]))
+        }
+        keys.sort()
+        return keys.map { key in
+            let c = Int(classByRank[Int(key & 0xFFFF_FFFF)])
+            return IntentScore(intent: classes[c], confidence: Double(p[c]))
+        }
     }
 
-    /// The normalised sparse vector (rows, values) of an analysed text; unknown features are ignored.
+    /// A text's features: the normalised sparse vector (rows, values; unknown features are
+    /// ignored) and, with embeddings, its sentence vector times the embedding weight (as in training).
+    typealias Features = (rows: [Int32], values: [Float], dense: [Float])
+
+    func features(_ text: String) -> Features {
+        let sparse = vector(analyzer.analyze(text))
+        var dense = embeddings?.sentenceVector(text) ?? []
+        for d in dense.indices { dense[d] *= embeddingWeight }
+        return (sparse.rows, sparse.values, dense)
+    }
+
+    /// The normalised sparse vector (rows, values) of an analysed text; unknown features are
+    /// ignored. The vector `FeatureMath.weightedVector(spec.extract(analysis), ...)` makes in
+    /// training, but quicker: each feature is looked up as it comes and the known rows are
+    /// counted in a small open-addressing table, in the order first seen, so nothing is sorted.
+    /// (The order is fixed by the text, so the sums are the same on every run; they can differ
+    /// from training's row order in the last bits.)
     func vector(_ analysis: Analyzer.Analysis) -> (rows: [Int32], values: [Float]) {
-        FeatureMath.weightedVector(spec.extract(analysis), index: index, idf: idf, groups: groups, charWeight: spec.charWeight)
+        var found: [Int32] = []
+        found.reserveCapacity(analysis.tokens.count * 16 + 16)
+        spec.forEachFeature(analysis) { hash, _ in
+            if let row = index[hash] { found.append(row) }
+        }
+        // Count each row once, in the order first seen: slot → position in `rows` + 1 (0: empty).
+        var bits = 5
+        while (1 << bits) < found.count * 2 { bits += 1 }
+        let mask = (1 << bits) - 1, shift = UInt32(32 - bits)
+        var table = [Int32](repeating: 0, count: 1 << bits)
+        var rows: [Int32] = [], counts: [Float] = []
+        rows.reserveCapacity(found.count)
+        counts.reserveCapacity(found.count)
+        table.withUnsafeMutableBufferPointer { slots in
+            for row in found {
+                var slot = Int(truncatingIfNeeded: (UInt32(bitPattern: row) &* 0x9E37_79B9) >> shift)
+                while true {
+                    let entry = slots[slot]
+                    if entry == 0 {
+                        slots[slot] = Int32(rows.count + 1)
+                        rows.append(row)
+                        counts.append(1)
+                        break
+                    }
+                    if rows[Int(entry - 1)] == row {
+                        counts[Int(entry - 1)] += 1
+                        break
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+        var values = counts
+        for i in values.indices { values[i] = (1 + log(counts[i])) * idf[Int(rows[i])] }
+        FeatureMath.normalize(rows: rows, values: &values, groups: groups, charWeight: spec.charWeight)
+        return (rows, values)
     }
 
-    func probabilities(of x: (rows: [Int32], values: [Float])) -> [Float] {
+    func probabilities(of x: Features) -> [Float] {
         var scores = scores(of: x)
         if calibration.temperature != 1 {
             let inverse = 1 / calibration.temperature
@@ -66,13 +147,28 @@ public struct IntentModel: Sendable {
     }
 
     /// The raw linear scores (before temperature and softmax), in the order of `classes`.
-    func scores(of x: (rows: [Int32], values: [Float])) -> [Float] {
+    func scores(of x: Features) -> [Float] {
         let k = classes.count
         var scores = bias
+        let denseBase = idf.count * k, dims = embeddings?.dims ?? 0
         weights.withUnsafeBufferPointer { w in
             scores.withUnsafeMutableBufferPointer { s in
-                for (row, value) in zip(x.rows, x.values) {
-                    VectorMath.axpy(value, w.baseAddress! + Int(row) * k, s.baseAddress!, k)
+                // Four weight rows per pass over the scores: their cache misses overlap (the
+                // same additions in the same order as one axpy per row).
+                x.rows.withUnsafeBufferPointer { rows in
+                    x.values.withUnsafeBufferPointer { values in
+                        if let r = rows.baseAddress, let v = values.baseAddress {
+                            VectorMath.gatherAxpy(1, values: v, rows: r, count: rows.count, weights: w.baseAddress!, width: k, into: s.baseAddress!)
+                        }
+                    }
+                }
+                // The dense block: class-major weights, a dot product per class.
+                if dims > 0, x.dense.count == dims {
+                    x.dense.withUnsafeBufferPointer { v in
+                        for c in 0..<k {
+                            s[c] += VectorMath.dot(v.baseAddress!, w.baseAddress! + denseBase + c * dims, dims)
+                        }
+                    }
                 }
             }
         }
@@ -139,11 +235,11 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// Feature hash → row, as an open-addressing table. The keys are already well-mixed hashes,
 /// so looking one up costs a multiply and a probe or two, where a `Dictionary` would hash it
-/// again with SipHash; this runs for every feature of every message.
+/// again with SipHash; this runs for every feature of every message. A slot is two words, the
+/// key and the row, side by side: one cache line per probe.
 struct FeatureIndex: Sendable {
-    private let keys: [UInt64]
-    /// The row, or -1 for an empty slot.
-    private let rows: [Int32]
+    /// `slots[2 * i]` is slot i's key, `slots[2 * i + 1]` its row + 1 (0: an empty slot).
+    private let slots: [UInt64]
     private let shift: UInt64
     let count: Int
 
@@ -151,18 +247,16 @@ struct FeatureIndex: Sendable {
         var bits: UInt64 = 4
         while (1 << bits) < max(16, dictionary.count * 2) { bits += 1 }
         let capacity = 1 << Int(bits)
-        var keys = [UInt64](repeating: 0, count: capacity)
-        var rows = [Int32](repeating: -1, count: capacity)
+        var slots = [UInt64](repeating: 0, count: 2 * capacity)
         shift = 64 - bits
         // In row order, so the table is the same whatever the dictionary's order.
         for (key, row) in dictionary.sorted(by: { $0.value < $1.value }) {
             var slot = Self.slot(key, shift)
-            while rows[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            keys[slot] = key
-            rows[slot] = row
+            while slots[2 * slot + 1] != 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[2 * slot] = key
+            slots[2 * slot + 1] = UInt64(row) + 1
         }
-        self.keys = keys
-        self.rows = rows
+        self.slots = slots
         count = dictionary.count
     }
 
@@ -172,20 +266,24 @@ struct FeatureIndex: Sendable {
     }
 
     subscript(key: UInt64) -> Int32? {
-        let mask = rows.count - 1
-        var slot = Self.slot(key, shift)
-        while true {
-            let row = rows[slot]
-            if row < 0 { return nil }
-            if keys[slot] == key { return row }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { table in
+            let mask = table.count / 2 - 1
+            var slot = Self.slot(key, shift)
+            while true {
+                let row = table[2 * slot + 1]
+                if row == 0 { return nil }
+                if table[2 * slot] == key { return Int32(truncatingIfNeeded: row - 1) }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
     /// The hashes in row order (for encoding the model).
     var hashesByRow: [UInt64] {
         var result = [UInt64](repeating: 0, count: count)
-        for (key, row) in zip(keys, rows) where row >= 0 { result[Int(row)] = key }
+        for slot in 0..<(slots.count / 2) where slots[2 * slot + 1] != 0 {
+            result[Int(slots[2 * slot + 1] - 1)] = slots[2 * slot]
+        }
         return result
     }
 }

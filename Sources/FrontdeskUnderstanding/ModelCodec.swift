@@ -5,7 +5,8 @@ import FrontdeskCore
 extension IntentModel {
     static let magic: [UInt8] = Array("FDIM".utf8)
     /// Bump when the encoding or the meaning of a stored model changes.
-    public static let encodingVersion: UInt32 = 2
+    /// 3: the dense block (embedding weight, dimensions, table identity; its weight rows).
+    public static let encodingVersion: UInt32 = 3
 
     public func encoded() -> Data {
         var out = BinaryWriter()
@@ -23,6 +24,9 @@ extension IntentModel {
         for hash in hashes { out.u64(hash) }
         out.floats(idf)
         out.bytes(groups)
+        out.u32(UInt32(embeddings?.dims ?? 0))
+        out.f32(embeddingWeight)
+        out.u64(embeddings?.identity ?? 0)
         out.floats(weights)
         out.floats(bias)
         out.f32(calibration.temperature)
@@ -30,7 +34,14 @@ extension IntentModel {
         return out.data
     }
 
+    /// Decodes a model; one trained with embeddings needs `EmbeddingTable.shared` to be the
+    /// table it was trained with.
     public init(decoding data: Data) throws(FrontdeskError) {
+        try self.init(decoding: data, embeddings: { EmbeddingTable.shared })
+    }
+
+    /// `embeddings` is asked for the table only when the model has a dense block.
+    init(decoding data: Data, embeddings tableProvider: () -> EmbeddingTable?) throws(FrontdeskError) {
         var input = BinaryReader(data: data)
         func fail(_ why: String) -> FrontdeskError { FrontdeskError(.corruptModel, "cached model cannot be read: \(why)") }
         guard input.bytes(4) == Self.magic else { throw fail("not a model") }
@@ -56,9 +67,20 @@ extension IntentModel {
             guard let hash = input.u64() else { throw fail("truncated") }
             index[hash] = Int32(row)
         }
-        let (weightCount, overflow) = rowCount.multipliedReportingOverflow(by: classes.count)
-        guard !overflow, let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
-              let weights = input.floats(weightCount), let bias = input.floats(classes.count),
+        guard let idf = input.floats(rowCount), let groups = input.bytes(rowCount),
+              let denseDims = input.u32().map(Int.init), let embeddingWeight = input.f32(), let tableIdentity = input.u64()
+        else { throw fail("truncated") }
+        // A model with a dense block needs the very table it was trained with.
+        var embeddings: EmbeddingTable?
+        if denseDims > 0 {
+            guard embeddingWeight.isFinite, embeddingWeight > 0 else { throw fail("invalid values") }
+            guard let table = tableProvider(), table.identity == tableIdentity, table.dims == denseDims else {
+                throw fail("the embedding table it was trained with is not available")
+            }
+            embeddings = table
+        }
+        let (weightCount, overflow) = (rowCount + denseDims).multipliedReportingOverflow(by: classes.count)
+        guard !overflow, let weights = input.floats(weightCount), let bias = input.floats(classes.count),
               let temperature = input.f32(), let threshold = input.u64().map(Double.init(bitPattern:)), input.isAtEnd
         else { throw fail("truncated") }
         guard groups.allSatisfy({ $0 <= FeatureSpec.Group.char.rawValue }), index.count == rowCount,
@@ -69,7 +91,8 @@ extension IntentModel {
         self.init(
             language: language, classes: classes, spec: spec, index: FeatureIndex(index), idf: idf, groups: groups,
             weights: weights, bias: bias, analyzer: Analyzer(language: language),
-            calibration: Calibration(temperature: temperature, threshold: threshold.isNaN ? nil : threshold))
+            calibration: Calibration(temperature: temperature, threshold: threshold.isNaN ? nil : threshold),
+            embeddings: embeddings, embeddingWeight: embeddingWeight)
     }
 }
 

@@ -37,6 +37,7 @@ public enum Normalizer {
     /// Splits folded text into word tokens: runs of letters and digits. An apostrophe
     /// between letters is dropped ("don't" → "dont"), everything else separates words.
     public static func tokens(_ folded: String) -> [String] {
+        if folded.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTokens(folded) }
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(folded.unicodeScalars)
@@ -51,6 +52,28 @@ public enum Normalizer {
             }
         }
         if !current.isEmpty { tokens.append(String(current)) }
+        return tokens
+    }
+
+    /// `tokens` of ASCII text, on its bytes (the same rules; no scalar views).
+    static func asciiTokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        let bytes = Array(text.utf8)
+        @inline(__always) func isWordByte(_ b: UInt8) -> Bool {
+            (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || (b >= 65 && b <= 90)
+        }
+        var current: [UInt8] = []
+        for (i, byte) in bytes.enumerated() {
+            if isWordByte(byte) {
+                current.append(byte)
+            } else if byte == 39, !current.isEmpty, i + 1 < bytes.count, isWordByte(bytes[i + 1]) {
+                continue
+            } else if !current.isEmpty {
+                tokens.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
         return tokens
     }
 

@@ -18,7 +18,14 @@ struct Eval: ParsableCommand {
             The report lists precision, recall, F1 and support per intent, the averages, the \
             most confused pairs and the confidence of right and wrong predictions.
 
-            --calibrate fits the model's confidence scale (temperature) on a 3-fold             cross-validation of the training data, as bots do; --threshold auto also uses the             threshold chosen there (the one with the fewest mistakes: right answers lost plus             wrong or out-of-scope messages answered), as bots without a set threshold do.
+            The model is trained as a bot's would be: with --bot, as its bot.yaml says; for a \
+            data file, English data of 500 examples or more adds the static word embeddings, as \
+            frontdesk import sets such a bot up (--embeddings on|off to choose).
+
+            --calibrate fits the model's confidence scale (temperature) on a 3-fold \
+            cross-validation of the training data, as bots do; --threshold auto also uses the \
+            threshold chosen there (the one with the fewest mistakes: right answers lost plus \
+            wrong or out-of-scope messages answered), as bots without a set threshold do.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Training data (JSON Lines).", valueName: "file"))
@@ -63,6 +70,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the misclassified messages as JSON Lines.", valueName: "file"))
     var errors: String?
 
+    @Option(name: .long, help: ArgumentHelp("Static word embeddings in the English model: auto (a bot's own setting; for a data file, on from 500 English examples, as frontdesk import sets it up), on or off.", valueName: "auto|on|off"))
+    var embeddings: String = "auto"
+
     @OptionGroup(visibility: .hidden) var training: TrainingFlags
 
     @OptionGroup var logging: LoggingOptions
@@ -74,6 +84,8 @@ struct Eval: ParsableCommand {
             guard let value = Double(threshold), (0...1).contains(value) else { throw ValidationError("--threshold must be a number between 0 and 1, or auto") }
         }
         if let lang { guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") } }
+        guard ["auto", "on", "off"].contains(embeddings) else { throw ValidationError("--embeddings must be auto, on or off") }
+        if embeddings != "auto", training.embeddingWeight != nil { throw ValidationError("give --embeddings or --embedding-weight, not both") }
         guard (0...10_000).contains(pairs) else { throw ValidationError("--pairs must be between 0 and 10000") }
         if let cv {
             guard (2...1000).contains(cv) else { throw ValidationError("--cv must be between 2 and 1000") }
@@ -96,22 +108,28 @@ struct Eval: ParsableCommand {
         let oos = oosLabel.map { IntentName($0) }
         if let cv {
             let sets: [(language: LanguageCode, examples: [LabeledExample])]
+            let base: (LanguageCode) -> TrainingOptions
             if let data {
                 let examples: [LabeledExample]
                 do { examples = try read(data) } catch { report(error); throw ExitCode(2) }
                 sets = [(LanguageCode(lang ?? "en"), examples)]
+                base = { chosen(TrainingOptions.recommended(for: $0, examples: examples.count), language: $0) }
                 subtitle = "\(data), \(cv)-fold cross-validation"
             } else {
                 let bot = bot ?? "intents"
-                do { sets = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
+                let settings: IntentModelSettings
+                do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
+                // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
+                base = { chosen(settings.embeddings && $0 == .english ? TrainingOptions().withEmbeddings() : TrainingOptions(), language: $0) }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
                 report(FrontdeskError(.invalidData, "\(cv) folds need at least \(cv) examples; \(set.language) has \(set.examples.count)"))
                 throw ExitCode(2)
             }
+            warnWithoutEmbeddings(sets.map { training.options(base: base($0.language)) })
             result = Evaluation.crossValidate(
-                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: fixedThreshold, options: training.options,
+                sets: sets, folds: cv, seed: seed, oosLabel: oos, threshold: fixedThreshold, options: { training.options(base: base($0)) },
                 calibrationFolds: calibrationFolds)
         } else {
             let train = train ?? "", test = test ?? ""
@@ -124,9 +142,12 @@ struct Eval: ParsableCommand {
                 for failure in failures { report(failure) }
                 throw ExitCode(2)
             }
+            let language = LanguageCode(lang ?? "en")
+            let options = training.options(base: chosen(TrainingOptions.recommended(for: language, examples: trainData.count), language: language))
+            warnWithoutEmbeddings([options])
             result = Evaluation.run(
-                train: trainData, test: testData, language: LanguageCode(lang ?? "en"),
-                oosLabel: oos, threshold: fixedThreshold, options: training.options, calibrationFolds: calibrationFolds)
+                train: trainData, test: testData, language: language,
+                oosLabel: oos, threshold: fixedThreshold, options: { _ in options }, calibrationFolds: calibrationFolds)
             subtitle = "trained on \(train), tested on \(test)"
         }
         if json {
@@ -166,7 +187,25 @@ struct Eval: ParsableCommand {
     }
 
     /// The bot's examples per language (all its languages, or `--lang`).
-    private func botExamples(_ directory: String) throws(FrontdeskError) -> [(language: LanguageCode, examples: [LabeledExample])] {
+    /// `automatic` (the options a bot would have), unless `--embeddings on|off` says otherwise
+    /// (the embeddings are English: `on` applies to the English model only).
+    private func chosen(_ automatic: TrainingOptions, language: LanguageCode) -> TrainingOptions {
+        switch embeddings {
+        case "on": language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
+        case "off": TrainingOptions()
+        default: automatic
+        }
+    }
+
+    private func warnWithoutEmbeddings(_ options: [TrainingOptions]) {
+        if options.contains(where: { $0.embeddingWeight > 0 }), let error = EmbeddingTable.loadError {
+            printError("warning: training without embeddings: \(error.message)")
+        }
+    }
+
+    private func botExamples(
+        _ directory: String
+    ) throws(FrontdeskError) -> ([(language: LanguageCode, examples: [LabeledExample])], IntentModelSettings) {
         let bot = try BotLoader.load(directory: directory).bot
         var languages = bot.languages
         if let lang {
@@ -180,7 +219,7 @@ struct Eval: ParsableCommand {
             (language: language, examples: bot.trainingExamples(for: language).map { LabeledExample(text: $0.text, intent: $0.intent) })
         }.filter { !$0.examples.isEmpty }
         guard !sets.isEmpty else { throw FrontdeskError(.invalidData, "the bot in \(directory) has no examples") }
-        return sets
+        return (sets, bot.intentModel)
     }
 
     private func read(_ path: String) throws(FrontdeskError) -> [LabeledExample] {
@@ -198,6 +237,8 @@ struct Eval: ParsableCommand {
 /// Training knobs for experiments (hidden from --help; the defaults are what bots use).
 struct TrainingFlags: ParsableArguments {
     @Option(help: "SGD epochs.") var epochs: Int?
+    @Option(help: "Small training sets: epochs for at least this many SGD steps (0: none).") var minSteps: Int?
+    @Option(help: "Classes with a smaller gradient are not updated for an example.") var gradientFloor: Float?
     @Option(help: "Initial learning rate.") var learningRate: Float?
     @Option(help: "L2 regularisation per example.") var l2: Float?
     @Option(help: "Shortest character n-gram.") var charMin: Int?
@@ -210,20 +251,33 @@ struct TrainingFlags: ParsableArguments {
     @Option(help: "L2 regularisation of the hinge model.") var hingeL2: Float?
     @Option(help: "Weight of the logistic regression (0: none).") var logisticWeight: Float?
     @Option(help: "Initial learning rate of the hinge model.") var hingeLearningRate: Float?
+    @Option(help: "Weight of the dense block from the static token embeddings (0: none).") var embeddingWeight: Float?
 
     func validate() throws {
         if let epochs, !(1...1000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 1000") }
+        if let minSteps, !(0...100_000_000).contains(minSteps) { throw ValidationError("--min-steps must be between 0 and 100000000") }
         if let learningRate, !(learningRate > 0 && learningRate <= 100) { throw ValidationError("--learning-rate must be above 0 and at most 100") }
         if let l2, !(l2 >= 0 && l2 < 1) { throw ValidationError("--l2 must be at least 0 and below 1") }
         if let charMin, !(1...10).contains(charMin) { throw ValidationError("--char-min must be between 1 and 10") }
         if let charMax, !(1...10).contains(charMax) { throw ValidationError("--char-max must be between 1 and 10") }
         if let charWeight, !(charWeight >= 0 && charWeight <= 100) { throw ValidationError("--char-weight must be between 0 and 100") }
         if let minDf, !(1...1_000_000).contains(minDf) { throw ValidationError("--min-df must be at least 1") }
+        if let embeddingWeight, !(embeddingWeight >= 0 && embeddingWeight <= 100) { throw ValidationError("--embedding-weight must be between 0 and 100") }
     }
 
-    var options: TrainingOptions {
-        var o = TrainingOptions()
+    /// `base` (as a bot would train: with or without the embeddings) with the flags given on
+    /// top. `--embedding-weight 0` trains without the embeddings, with the sparse model's own
+    /// settings; another weight turns them on, for any language.
+    func options(base: TrainingOptions) -> TrainingOptions {
+        var o: TrainingOptions
+        switch embeddingWeight {
+        case nil: o = base
+        case 0?: o = TrainingOptions()
+        case _?: o = TrainingOptions().withEmbeddings()
+        }
         if let epochs { o.epochs = epochs }
+        if let minSteps { o.minimumSteps = minSteps }
+        if let gradientFloor { o.gradientFloor = gradientFloor }
         if let learningRate { o.learningRate = learningRate }
         if let l2 { o.l2 = l2 }
         let lower = charMin ?? o.features.charGrams.lowerBound, upper = charMax ?? o.features.charGrams.upperBound
@@ -235,6 +289,7 @@ struct TrainingFlags: ParsableArguments {
         if let hingeL2 { o.hingeL2 = hingeL2 }
         if let logisticWeight { o.logisticWeight = logisticWeight }
         if let hingeLearningRate { o.hingeLearningRate = hingeLearningRate }
+        if let embeddingWeight { o.embeddingWeight = embeddingWeight }
         return o
     }
 }

@@ -47,6 +47,25 @@ import Testing
         #expect(kept.intents[2].written == ["tell me a joke about [[brackets]"])
     }
 
+    /// English data of 500 examples or more turns the embeddings on in bot.yaml; smaller data
+    /// and other languages leave the default (off).
+    @Test func largeEnglishDataTurnsTheEmbeddingsOn() throws {
+        func data(_ count: Int) -> String {
+            (0..<count).map { "{\"text\": \"question number \($0)\", \"intent\": \"intent_\($0 % 10)\"}" }.joined(separator: "\n")
+        }
+        let large = TrainingDataImport.convert([TrainingDataImport.read(data(500), path: "large.jsonl", format: .jsonLines)])
+        #expect(large.exampleCount == 500)
+        let (_, loaded) = try load(large)
+        #expect(loaded.bot.intentModel.embeddings)
+        let settings = try #require(try large.files(name: "Large", language: .english).first { $0.name == "bot.yaml" }).content
+        #expect(settings.contains("intent_model:\n  embeddings: true\n"))
+
+        let small = TrainingDataImport.convert([TrainingDataImport.read(data(499), path: "small.jsonl", format: .jsonLines)])
+        #expect(try load(small).loaded.bot.intentModel.embeddings == false)
+        let german = try large.files(name: "Gross", language: .german)
+        #expect(!german.contains { $0.content.contains("intent_model") })
+    }
+
     @Test func reportsBadJSONLinesWithTheirLineNumbers() throws {
         let text = """
             {"text": "hello", "intent": "greet"}

@@ -12,6 +12,24 @@ import Testing
         return url
     }
 
+    /// English data of 500 examples or more: the bot gets the static word embeddings, and
+    /// the summary says so.
+    @Test func largeEnglishDataGetsTheEmbeddings() throws {
+        let work = try temporaryFolder()
+        let lines = (0..<600).map { "{\"text\": \"please help with topic \($0 % 12) case \($0)\", \"intent\": \"topic_\($0 % 12)\"}" }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: work.appendingPathComponent("large.jsonl"))
+        let result = try CLI.run(["import", "large.jsonl", "--out", "large"], in: work)
+        #expect(result.status == 0)
+        #expect(result.lines == [
+            "imported 600 examples of 12 intents into large (bot.yaml, intents.yaml)",
+            "static word embeddings are on for the English intent model (intent_model.embeddings in large/bot.yaml): better with paraphrases at this size",
+            "every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in large/intents.yaml",
+            "next: frontdesk validate --bot large",
+        ])
+        let settings = try String(contentsOf: work.appendingPathComponent("large/bot.yaml"), encoding: .utf8)
+        #expect(settings == "version: 1\nname: large\nlanguages: [en]\nintent_model:\n  embeddings: true\n")
+    }
+
     @Test func importsRasaDataIntoABotThatValidates() throws {
         let work = try temporaryFolder()
         let nlu = Self.fixtures.appendingPathComponent("nlu.yml").path

@@ -30,6 +30,11 @@ import Testing
         #expect(Normalizer.tokens("order #12345 costs 9.99") == ["order", "12345", "costs", "9", "99"])
         #expect(Normalizer.tokens("  'quoted'  ") == ["quoted"])
         #expect(Normalizer.tokens("") == [])
+        // ASCII text takes a path of its own, on bytes: the same tokens as the scalar path.
+        let ascii = Normalizer.tokens("it's x' 'y Ab9 a''b tail'")
+        #expect(ascii == ["its", "x", "y", "Ab9", "a", "b", "tail"])
+        let unicode = Normalizer.tokens("it's x' 'y Ab9 a''b tail' é")
+        #expect(unicode == ascii + ["é"])
     }
 }
 
