@@ -1,19 +1,24 @@
 /// FNV-1a, 64 bit: a hash that is the same on every run and machine (unlike `Hasher`),
 /// used for feature hashing and cache keys.
+///
+/// The hashing steps are `@inlinable`, so that they are inlined into the feature loops of
+/// other modules (the character n-grams of every message).
+@frozen
 public struct StableHasher: Sendable {
-    public private(set) var value: UInt64
+    @usableFromInline var state: UInt64
+    public var value: UInt64 { state }
 
     public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    public init(seed: UInt64 = StableHasher.offsetBasis) { value = seed }
+    @inlinable
+    public init(seed: UInt64 = 0xcbf2_9ce4_8422_2325) { state = seed }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func combine(byte: UInt8) {
-        value = (value ^ UInt64(byte)) &* Self.prime
+        state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func combine(_ word: UInt32) {
         combine(byte: UInt8(truncatingIfNeeded: word))
         combine(byte: UInt8(truncatingIfNeeded: word >> 8))
@@ -21,6 +26,7 @@ public struct StableHasher: Sendable {
         combine(byte: UInt8(truncatingIfNeeded: word >> 24))
     }
 
+    @inlinable
     public mutating func combine(_ string: String) {
         for byte in string.utf8 { combine(byte: byte) }
         combine(byte: 0xff)  // separator: "ab","c" differs from "a","bc"

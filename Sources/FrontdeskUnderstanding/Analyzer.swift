@@ -68,23 +68,12 @@ public struct FeatureSpec: Sendable, Hashable {
             for n in charGrams where n <= scalars.count {
                 let seed = StableHasher.offsetBasis ^ UInt64(0x100 + n)
                 for start in 0...(scalars.count - n) {
-                    var h = seed
-                    for k in start..<(start + n) { h = Self.fnv(h, scalars[k]) }
-                    body(h, .char)
+                    var h = StableHasher(seed: seed)
+                    for k in start..<(start + n) { h.combine(scalars[k]) }
+                    body(h.value, .char)
                 }
             }
         }
-    }
-
-    /// `StableHasher.combine(_: UInt32)` (FNV-1a over the four little-endian bytes), here so
-    /// that it is inlined into the n-gram loop (the same values).
-    @inline(__always)
-    static func fnv(_ h: UInt64, _ word: UInt32) -> UInt64 {
-        let prime: UInt64 = 0x0000_0100_0000_01b3
-        var h = (h ^ UInt64(word & 0xff)) &* prime
-        h = (h ^ UInt64((word >> 8) & 0xff)) &* prime
-        h = (h ^ UInt64((word >> 16) & 0xff)) &* prime
-        return (h ^ UInt64(word >> 24)) &* prime
     }
 
     /// Hashed features with their term counts, each tagged with its block, in hash order.

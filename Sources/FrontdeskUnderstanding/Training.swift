@@ -38,8 +38,13 @@ public struct TrainingOptions: Sendable, Hashable {
     /// at least `IntentModelSettings.embeddingsRecommendedExamples` examples (the table is
     /// English), without for the others.
     public static func recommended(for language: LanguageCode, examples: Int) -> TrainingOptions {
-        language == .english && examples >= IntentModelSettings.embeddingsRecommendedExamples
-            ? TrainingOptions().withEmbeddings() : TrainingOptions()
+        bot(language: language, embeddings: examples >= IntentModelSettings.embeddingsRecommendedExamples)
+    }
+
+    /// The options of a bot's model of `language`: with the dense block when the bot's
+    /// `intent_model.embeddings` says so and the model is English (the table is English).
+    public static func bot(language: LanguageCode, embeddings: Bool) -> TrainingOptions {
+        embeddings && language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
     }
 
     /// The epochs to train `count` examples for.

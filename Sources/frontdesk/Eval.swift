@@ -120,7 +120,7 @@ struct Eval: ParsableCommand {
                 let settings: IntentModelSettings
                 do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
                 // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
-                base = { chosen(settings.embeddings && $0 == .english ? TrainingOptions().withEmbeddings() : TrainingOptions(), language: $0) }
+                base = { chosen(TrainingOptions.bot(language: $0, embeddings: settings.embeddings), language: $0) }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
@@ -191,7 +191,7 @@ struct Eval: ParsableCommand {
     /// (the embeddings are English: `on` applies to the English model only).
     private func chosen(_ automatic: TrainingOptions, language: LanguageCode) -> TrainingOptions {
         switch embeddings {
-        case "on": language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
+        case "on": TrainingOptions.bot(language: language, embeddings: true)
         case "off": TrainingOptions()
         default: automatic
         }

@@ -49,14 +49,16 @@ import Testing
         #expect(abs(total - 1) < 1e-6)
     }
 
-    /// The n-gram loop's own FNV step hashes as `StableHasher` does (models stay the same).
-    @Test func theInlinedHashIsStableHasher() {
-        for (seed, word) in [(StableHasher.offsetBasis, UInt32(60)), (12345, 0x1F600), (0, UInt32.max), (0xDEAD_BEEF, 0x00FF_00FF)] {
-            var hasher = StableHasher(seed: seed)
-            hasher.combine(word)
-            let inlined = FeatureSpec.fnv(seed, word)
-            #expect(inlined == hasher.value)
-        }
+    /// Feature hashes are FNV-1a, 64 bit (the published test value), a scalar its four bytes:
+    /// a cached model's features stay the same from build to build.
+    @Test func featureHashesAreFNV1a() {
+        var a = StableHasher()
+        a.combine(byte: 0x61)
+        #expect(a.value == 0xaf63_dc4c_8601_ec8c)
+        var scalar = StableHasher(seed: 42), bytes = StableHasher(seed: 42)
+        scalar.combine(UInt32(0x1F600))
+        for byte: UInt8 in [0x00, 0xF6, 0x01, 0x00] { bytes.combine(byte: byte) }
+        #expect(scalar.value == bytes.value)
     }
 
     /// The open-addressing index finds every key it was built with, and no other.
