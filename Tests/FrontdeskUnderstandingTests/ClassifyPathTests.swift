@@ -97,6 +97,7 @@ import Testing
         let english = TrainingOptions.recommended(for: .english, examples: 500)
         #expect(english.embeddingWeight == 1.41 && english.l2 == 1e-5 && english.minimumSteps == 30_000)
         #expect(english.gradientFloor == 5e-4 && TrainingOptions().gradientFloor == 1e-5)
+        #expect(english.epochs == 10 && english.epochs(forExamples: 15_100) == 10 && english.epochs(forExamples: 1_500) == 20)
         #expect(english.fingerprint.contains(";floor=0.0005"))
         #expect(TrainingOptions.recommended(for: .english, examples: 499) == TrainingOptions())
         #expect(TrainingOptions.recommended(for: LanguageCode("de"), examples: 10_000) == TrainingOptions())
