@@ -67,9 +67,11 @@ public enum Evaluation {
         let testStart = clock.now
         let predictions = predict(test, with: model, oosLabel: oosLabel, threshold: threshold)
         let testSeconds = (clock.now - testStart).seconds
-        return EvaluationReport(
+        var report = EvaluationReport(
             predictions: predictions, trainExamples: train.count, intents: model.classes.count, oosLabel: oosLabel,
             threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: nil, seed: nil)
+        report.embeddings = model.usesEmbeddings
+        return report
     }
 
     /// Stratified K-fold cross-validation: the examples of each set (one per language, each
@@ -88,6 +90,7 @@ public enum Evaluation {
         var trainSeconds = 0.0, testSeconds = 0.0
         var predictions: [Prediction] = []
         var intents = Set<IntentName>()
+        var usedEmbeddings = false
         for set in sets {
             let examples = set.examples
             intents.formUnion(examples.map(\.intent))
@@ -100,6 +103,7 @@ public enum Evaluation {
                 let test = testIndices.map { examples[$0] }
                 let trainStart = clock.now
                 let model = trainModel(train, language: set.language, options: options(set.language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
+                usedEmbeddings = usedEmbeddings || model.usesEmbeddings
                 trainSeconds += (clock.now - trainStart).seconds
                 let foldThreshold = threshold ?? model.calibration.threshold ?? 0
                 chosen.append(foldThreshold)
@@ -110,9 +114,11 @@ public enum Evaluation {
             }
             predictions += setPredictions.compactMap { $0 }
         }
-        return EvaluationReport(
+        var report = EvaluationReport(
             predictions: predictions, trainExamples: predictions.count, intents: intents.count, oosLabel: oosLabel,
             threshold: threshold ?? (chosen.isEmpty ? 0 : chosen.reduce(0, +) / Double(chosen.count)), trainSeconds: trainSeconds, testSeconds: testSeconds, folds: folds, seed: seed)
+        report.embeddings = usedEmbeddings
+        return report
     }
 
     static func trainModel(

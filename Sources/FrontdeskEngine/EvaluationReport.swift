@@ -52,6 +52,9 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public var msPerMessage: Double
     /// The 99th percentile of the time per message (each classified on its own).
     public var msP99: Double
+    /// Whether the models had the dense block of static word embeddings (any of them, with
+    /// several languages).
+    public var embeddings: Bool = false
     /// Cross-validation: the number of folds and the seed of the split (`nil` for train/test).
     public var folds: Int?
     public var seed: UInt64?
@@ -123,6 +126,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
             "ms_per_message": number(msPerMessage),
             "ms_p99": number(msP99),
             "mode": folds == nil ? "train_test" : "cross_validation",
+            "embeddings": .bool(embeddings),
             "folds": folds.map { .int($0) } ?? .null,
             "seed": seed.map { .number(String($0)) } ?? .null,
             "train_examples": .int(trainExamples),
@@ -163,10 +167,11 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         func padLeft(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
         var lines: [String] = []
         if let folds {
-            lines.append("cross-validation: \(folds) stratified folds, seed \(seed ?? 0), \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s training in all")
+            lines.append("cross-validation: \(folds) stratified folds, seed \(seed ?? 0), \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s training in all"
+                         + (embeddings ? ", with static word embeddings" : ""))
             lines.append("test:  \(testExamples) examples, each in one fold, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         } else {
-            lines.append("train: \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s")
+            lines.append("train: \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s" + (embeddings ? ", with static word embeddings" : ""))
             lines.append("test:  \(testExamples) examples, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         }
         lines.append("accuracy:          \(percent(accuracy))")

@@ -286,6 +286,21 @@ struct CLI {
         #expect(result.stdout.contains("\"oos_recall\":null"))
     }
 
+    /// The report says whether the model had the static word embeddings: not for this small
+    /// file by default, yes with `--embeddings on`.
+    @Test func saysWhetherTheEmbeddingsWereUsed() throws {
+        let automatic = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--json"], in: CLI.fixtures)
+        #expect(automatic.status == 0)
+        #expect(automatic.stdout.contains("\"embeddings\":false"))
+        let on = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--embeddings", "on"], in: CLI.fixtures)
+        #expect(on.status == 0, "\(on.stderr)")
+        let first = on.lines.first ?? ""
+        #expect(first.hasPrefix("train: 12 examples, 3 intents, ") && first.hasSuffix(" s, with static word embeddings"))
+        let bad = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--embeddings", "maybe"], in: CLI.fixtures)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.hasPrefix("Error: --embeddings must be auto, on or off"))
+    }
+
     @Test func printsTextByDefault() throws {
         let result = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--oos-label", "oos"], in: CLI.fixtures)
         #expect(result.status == 0)
