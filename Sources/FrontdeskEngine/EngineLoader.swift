@@ -21,7 +21,7 @@ public enum EngineLoader {
 
     public static func load(
         botDirectory: String, store: Store, variations: VariationChooser,
-        options: TrainingOptions = TrainingOptions(), now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) throws(FrontdeskError) -> Result {
         let loaded = try BotLoader.load(directory: botDirectory)
         let bot = loaded.bot
@@ -34,7 +34,7 @@ public enum EngineLoader {
         for language in bot.languages {
             let examples = bot.trainingExamples(for: language)
             guard !examples.isEmpty else { continue }
-            let languageOptions = trainingOptions(options, for: language, bot: bot)
+            let languageOptions = trainingOptions(for: language, bot: bot)
             // A bot that sets its own confidence threshold keeps the raw confidences it was set
             // for; otherwise the model is calibrated and chooses the threshold.
             let folds = bot.thresholds.automatic ? calibrationFolds : 0
@@ -77,9 +77,8 @@ public enum EngineLoader {
     /// The options a language's model is trained with: `intent_model: {embeddings: true}` turns
     /// the dense block on for the English model (the table is English; other languages' models
     /// are trained without it). The options are part of the cache key.
-    static func trainingOptions(_ options: TrainingOptions, for language: LanguageCode, bot: Bot) -> TrainingOptions {
-        guard bot.intentModel.embeddings, language == .english, options.embeddingWeight == 0 else { return options }
-        return options.withEmbeddings()
+    static func trainingOptions(for language: LanguageCode, bot: Bot) -> TrainingOptions {
+        TrainingOptions.bot(language: language, embeddings: bot.intentModel.embeddings)
     }
 
     /// Folds of the cross-validation that calibrates each model.

@@ -26,10 +26,11 @@ public struct TrainingOptions: Sendable, Hashable {
     /// Small training sets get more epochs: enough for at least this many SGD steps in all,
     /// but no more than `maximumEpochs` (and never fewer than `epochs`). 0: always `epochs`.
     public var minimumSteps = 0
+    public var maximumEpochs = 30
     /// A class whose gradient for an example is at most this (in absolute value) is not
     /// updated for it: late in training that is most classes.
-    public var gradientFloor: Float = 1e-5
-    public var maximumEpochs = 30
+    public var gradientFloor = TrainingOptions.defaultGradientFloor
+    public static let defaultGradientFloor: Float = 1e-5
 
     public init() {}
 
@@ -73,7 +74,7 @@ public struct TrainingOptions: Sendable, Hashable {
         "f=\(features.charGrams.lowerBound)-\(features.charGrams.upperBound),\(features.charWeight),\(features.wordBigrams);"
             + "e=\(epochs);lr=\(learningRate);l2=\(l2);mdf=\(minCharDocumentFrequency);seed=\(seed)"
             + (minimumSteps > 0 ? ";steps=\(minimumSteps),\(maximumEpochs)" : "")
-            + (gradientFloor != 1e-5 ? ";floor=\(gradientFloor)" : "")
+            + (gradientFloor != Self.defaultGradientFloor ? ";floor=\(gradientFloor)" : "")
             + (features.charAcrossWords ? ";across" : "")
             + (logisticWeight != 1 ? ";logistic=\(logisticWeight)" : "") + (hingeWeight > 0 ? ";hinge=\(hingeWeight),\(hingeL2),\(hingeLearningRate)" : "")
             + (embeddingWeight > 0 ? ";emb=\(embeddingWeight)@\(EmbeddingTable.shared.map { String($0.identity, radix: 16) } ?? "none")" : "")
@@ -192,7 +193,7 @@ enum Loss { case softmax, squaredHinge }
 /// Trains a linear model (row-major weights, bias) by SGD with a linearly decaying step and
 /// L2 weight decay applied lazily through a global scale factor.
 func sgd(
-    _ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64, gradientFloor: Float = 1e-5
+    _ d: Design, loss: Loss, learningRate: Float, l2: Float, epochs: Int, seed: UInt64, gradientFloor: Float
 ) -> (weights: [Float], bias: [Float]) {
     // 3. Multinomial logistic regression by SGD with a linearly decaying step, and L2
     // weight decay applied lazily through a global scale factor.

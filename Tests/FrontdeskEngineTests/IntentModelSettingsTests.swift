@@ -17,16 +17,16 @@ import Testing
         #expect(loaded.warnings.isEmpty)
 
         let base = TrainingOptions()
-        let english = EngineLoader.trainingOptions(base, for: .english, bot: bot)
+        let english = EngineLoader.trainingOptions(for: .english, bot: bot)
         #expect(english.embeddingWeight == 1.41)
         #expect(english.l2 == 1e-5)
         #expect(english.fingerprint != base.fingerprint)  // a different cache key
-        #expect(EngineLoader.trainingOptions(base, for: .german, bot: bot) == base)
+        #expect(EngineLoader.trainingOptions(for: .german, bot: bot) == base)
         var off = bot
         off.intentModel.embeddings = false
-        #expect(EngineLoader.trainingOptions(base, for: .english, bot: off) == base)
+        #expect(EngineLoader.trainingOptions(for: .english, bot: off) == base)
 
-        // Without the (generated, uncommitted) table the English model is trained without it.
+        // Without the table (a damaged installation) the English model is trained without it.
         let hasTable = EmbeddingTable.shared != nil
         #expect(loaded.engine.model.models[.english]?.usesEmbeddings == hasTable)
         #expect(loaded.engine.model.models[.german]?.usesEmbeddings == false)
