@@ -240,7 +240,10 @@ struct SettingsReader {
 
         var intentModel = IntentModelSettings()
         if let node = root["intent_model"], let mapping = file.mapping(node, "'intent_model'") {
-            file.checkKeys(mapping, allowed: ["embeddings"], in: "'intent_model'")
+            file.checkKeys(mapping, allowed: ["embeddings", "names_as_examples"], in: "'intent_model'")
+            if let n = mapping["names_as_examples"] {
+                if let v = n.bool { intentModel.namesAsExamples = v } else { file.error("'names_as_examples' must be true or false", at: n) }
+            }
             if let n = mapping["embeddings"] {
                 if let v = n.bool { intentModel.embeddings = v } else { file.error("'embeddings' must be true or false", at: n) }
                 // The embedding table is English: other languages' models are trained without it.

@@ -104,6 +104,11 @@ public struct ImportedBot: Sendable {
     public var outOfScopeExamples: Int { intents.first { $0.name == .outOfScope }?.written.count ?? 0 }
     public var exampleCount: Int { intents.reduce(0) { $0 + $1.written.count } }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// Whether the imported bot's settings turn the static embeddings on: English data of at
+    /// least `IntentModelSettings.embeddingsRecommendedExamples` examples.
+    public func usesEmbeddings(language: LanguageCode) -> Bool {
+        language == .english && exampleCount >= IntentModelSettings.embeddingsRecommendedExamples
+    }
 
     public static let intentsFileName = "intents.yaml"
     public static let entitiesFileName = "entities.yaml"
@@ -119,10 +124,14 @@ public struct ImportedBot: Sendable {
         func map(_ pairs: [(String, Node)]) -> Node { .mapping(.init(pairs.map { (text($0.0), $0.1) })) }
         let version = ("version", Node("1"))
         var settings: [(String, Node)] = [version, ("name", text(name)), ("languages", list([text(language.rawValue)], flow: true))]
-        if language == .english, exampleCount >= IntentModelSettings.embeddingsRecommendedExamples {
+        var model: [(String, Node)] = []
+        if usesEmbeddings(language: language) {
             // Enough data for the static embeddings to pay off (docs/benchmarks.md).
-            settings.append(("intent_model", map([("embeddings", Node("true"))])))
+            model.append(("embeddings", Node("true")))
         }
+        // Datasets name their intents after what they mean (docs/benchmarks.md).
+        model.append(("names_as_examples", Node("true")))
+        settings.append(("intent_model", map(model)))
         if DefaultReplies.fallback[language] == nil {
             // Languages without built-in replies need their own: the English ones, to translate.
             var replies: [(String, Node)] = []

@@ -300,7 +300,13 @@ public struct IntentModelSettings: Sendable, Equatable {
     /// From this many English examples on, `frontdesk import` and `frontdesk eval` of a data
     /// file use the embeddings (measured in docs/benchmarks.md).
     public static let embeddingsRecommendedExamples = 500
-    public init(embeddings: Bool = false) {
+    /// Each intent's name, read as words ("card_arrival": "card arrival"), is one more training
+    /// example of it (not `out_of_scope`'s). Off by default: a hand-made bot's names are
+    /// labels more than phrases (and English in a bot of other languages); `frontdesk import`
+    /// turns it on, for datasets whose names say what the intent means.
+    public var namesAsExamples: Bool
+    public init(embeddings: Bool = false, namesAsExamples: Bool = false) {
         self.embeddings = embeddings
+        self.namesAsExamples = namesAsExamples
     }
 }

@@ -23,6 +23,31 @@ public struct IntentName: TypedName {
     /// Examples of what the bot does not handle. Trained like any intent; when it wins, the
     /// message is not understood (the fallback, or an article), and it needs no replies.
     public static let outOfScope: IntentName = "out_of_scope"
+
+    /// The name read as words, in lower case: split at anything but letters and digits and
+    /// where a capital follows a small letter or digit ("card_arrival" and "cardArrival" are
+    /// "card arrival"); words of digits only are left out ("faq_17" is "faq").
+    public var words: String {
+        var words: [String] = []
+        var current = ""
+        var afterLowerOrDigit = false
+        func finish() {
+            if !current.isEmpty, !current.allSatisfy(\.isNumber) { words.append(current) }
+            current = ""
+        }
+        for character in rawValue {
+            guard character.isLetter || character.isNumber else {
+                finish()
+                afterLowerOrDigit = false
+                continue
+            }
+            if character.isUppercase, afterLowerOrDigit { finish() }
+            current += character.lowercased()
+            afterLowerOrDigit = character.isLowercase || character.isNumber
+        }
+        finish()
+        return words.joined(separator: " ")
+    }
 }
 
 /// An ISO 639-1 language code in lower case (`en`, `de`).

@@ -78,7 +78,7 @@ public enum EngineLoader {
     /// the dense block on for the English model (the table is English; other languages' models
     /// are trained without it). The options are part of the cache key.
     static func trainingOptions(for language: LanguageCode, bot: Bot) -> TrainingOptions {
-        TrainingOptions.bot(language: language, embeddings: bot.intentModel.embeddings)
+        TrainingOptions.bot(language: language, embeddings: bot.intentModel.embeddings, namesAsExamples: bot.intentModel.namesAsExamples)
     }
 
     /// Folds of the cross-validation that calibrates each model.

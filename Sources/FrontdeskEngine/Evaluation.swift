@@ -71,6 +71,7 @@ public enum Evaluation {
             predictions: predictions, trainExamples: train.count, intents: model.classes.count, oosLabel: oosLabel,
             threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: nil, seed: nil)
         report.embeddings = model.usesEmbeddings
+        report.namesAsExamples = options(language).namesAsExamples
         return report
     }
 
@@ -90,7 +91,7 @@ public enum Evaluation {
         var trainSeconds = 0.0, testSeconds = 0.0
         var predictions: [Prediction] = []
         var intents = Set<IntentName>()
-        var usedEmbeddings = false
+        var usedEmbeddings = false, usedNames = false
         for set in sets {
             let examples = set.examples
             intents.formUnion(examples.map(\.intent))
@@ -104,6 +105,7 @@ public enum Evaluation {
                 let trainStart = clock.now
                 let model = trainModel(train, language: set.language, options: options(set.language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
                 usedEmbeddings = usedEmbeddings || model.usesEmbeddings
+                usedNames = usedNames || options(set.language).namesAsExamples
                 trainSeconds += (clock.now - trainStart).seconds
                 let foldThreshold = threshold ?? model.calibration.threshold ?? 0
                 chosen.append(foldThreshold)
@@ -118,6 +120,7 @@ public enum Evaluation {
             predictions: predictions, trainExamples: predictions.count, intents: intents.count, oosLabel: oosLabel,
             threshold: threshold ?? (chosen.isEmpty ? 0 : chosen.reduce(0, +) / Double(chosen.count)), trainSeconds: trainSeconds, testSeconds: testSeconds, folds: folds, seed: seed)
         report.embeddings = usedEmbeddings
+        report.namesAsExamples = usedNames
         return report
     }
 
@@ -127,7 +130,7 @@ public enum Evaluation {
         let pairs = examples.map { ($0.text, $0.intent) }
         return calibrationFolds >= 2
             ? IntentModel.trainCalibrated(examples: pairs, language: language, options: options, folds: calibrationFolds, outOfScope: oosLabel)
-            : IntentModel.train(examples: pairs, language: language, options: options)
+            : IntentModel.train(examples: pairs, language: language, options: options, outOfScope: oosLabel)
     }
 
     /// Classifies each message on its own. The best intent is the prediction when its

@@ -69,6 +69,7 @@ public enum EvaluationHTML {
         if d.noIntent > 0 { rows.append(("Predicted as no intent", "\(d.noIntent)")) }
         rows.append(("Training time", "\(fixed(report.trainSeconds, 2)) s\(report.folds == nil ? "" : " (all folds)")"))
         rows.append(("Static word embeddings", report.embeddings ? "yes" : "no"))
+        rows.append(("Intent names as examples", report.namesAsExamples ? "yes" : "no"))
         rows.append(("Time per message", "\(fixed(report.msPerMessage)) ms (p99 \(fixed(report.msP99)) ms)"))
         var html = "<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"summary\">\n<tbody>\n"
         for (name, value) in rows { html += "<tr><th scope=\"row\">\(escape(name))</th><td>\(escape(value))</td></tr>\n" }

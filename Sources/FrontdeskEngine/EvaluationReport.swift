@@ -55,6 +55,8 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// Whether the models had the dense block of static word embeddings (any of them, with
     /// several languages).
     public var embeddings: Bool = false
+    /// Whether the models read the intents' names as examples (`TrainingOptions.namesAsExamples`).
+    public var namesAsExamples: Bool = false
     /// Cross-validation: the number of folds and the seed of the split (`nil` for train/test).
     public var folds: Int?
     public var seed: UInt64?
@@ -127,6 +129,7 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
             "ms_p99": number(msP99),
             "mode": folds == nil ? "train_test" : "cross_validation",
             "embeddings": .bool(embeddings),
+            "names_as_examples": .bool(namesAsExamples),
             "folds": folds.map { .int($0) } ?? .null,
             "seed": seed.map { .number(String($0)) } ?? .null,
             "train_examples": .int(trainExamples),
@@ -166,12 +169,14 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
         func padLeft(_ text: String, _ width: Int) -> String { text.count >= width ? text : String(repeating: " ", count: width - text.count) + text }
         var lines: [String] = []
+        let extras = (embeddings ? ["static word embeddings"] : []) + (namesAsExamples ? ["the intent names as examples"] : [])
+        let trainedWith = extras.isEmpty ? "" : ", with " + extras.joined(separator: " and ")
         if let folds {
             lines.append("cross-validation: \(folds) stratified folds, seed \(seed ?? 0), \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s training in all"
-                         + (embeddings ? ", with static word embeddings" : ""))
+                         + trainedWith)
             lines.append("test:  \(testExamples) examples, each in one fold, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         } else {
-            lines.append("train: \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s" + (embeddings ? ", with static word embeddings" : ""))
+            lines.append("train: \(trainExamples) examples, \(intents) intents, \(fixed(trainSeconds, 2)) s" + trainedWith)
             lines.append("test:  \(testExamples) examples, \(fixed(msPerMessage)) ms per message (p99 \(fixed(msP99)) ms)")
         }
         lines.append("accuracy:          \(percent(accuracy))")

@@ -111,7 +111,7 @@ extension IntentModel {
         examples: [(text: String, intent: IntentName)], language: LanguageCode, options: TrainingOptions = TrainingOptions(),
         folds: Int = 3, outOfScope: IntentName? = nil
     ) -> IntentModel {
-        let model = train(examples: examples, language: language, options: options)
+        let model = train(examples: examples, language: language, options: options, outOfScope: outOfScope)
         let classes = model.classes
         guard folds >= 2, examples.count >= 2 * folds, classes.count > 1 else { return model }
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
@@ -119,7 +119,7 @@ extension IntentModel {
         var scores = [Float](repeating: 0, count: examples.count * classes.count)
         for fold in 0..<folds {
             let train = examples.indices.filter { assignment[$0] != fold }.map { examples[$0] }
-            let foldModel = IntentModel.train(examples: train, language: language, options: options)
+            let foldModel = IntentModel.train(examples: train, language: language, options: options, outOfScope: outOfScope)
             // A class missing from the fold's training data scores -infinity (never chosen).
             let columns = classes.map { name in foldModel.classes.firstIndex(of: name) }
             for index in examples.indices where assignment[index] == fold {

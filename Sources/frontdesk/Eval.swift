@@ -20,7 +20,8 @@ struct Eval: ParsableCommand {
 
             The model is trained as a bot's would be: with --bot, as its bot.yaml says; for a \
             data file, English data of 500 examples or more adds the static word embeddings, as \
-            frontdesk import sets such a bot up (--embeddings on|off to choose).
+            frontdesk import sets such a bot up (--embeddings on|off to choose). Each intent's \
+            name, read as words, is one more training example (--names-as-examples on|off).
 
             --calibrate fits the model's confidence scale (temperature) on a 3-fold \
             cross-validation of the training data, as bots do; --threshold auto also uses the \
@@ -73,6 +74,9 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Static word embeddings in the English model: auto (a bot's own setting; for a data file, on from 500 English examples, as frontdesk import sets it up), on or off.", valueName: "auto|on|off"))
     var embeddings: String = "auto"
 
+    @Option(name: .long, help: ArgumentHelp("Each intent's name, read as words, as one more training example: auto (a bot's own setting; on for a data file), on or off.", valueName: "auto|on|off"))
+    var namesAsExamples: String = "auto"
+
     @OptionGroup(visibility: .hidden) var training: TrainingFlags
 
     @OptionGroup var logging: LoggingOptions
@@ -85,6 +89,7 @@ struct Eval: ParsableCommand {
         }
         if let lang { guard LanguageCode.isWellFormed(lang) else { throw ValidationError("--lang must be a language code such as en or de") } }
         guard ["auto", "on", "off"].contains(embeddings) else { throw ValidationError("--embeddings must be auto, on or off") }
+        guard ["auto", "on", "off"].contains(namesAsExamples) else { throw ValidationError("--names-as-examples must be auto, on or off") }
         if embeddings != "auto", training.embeddingWeight != nil { throw ValidationError("give --embeddings or --embedding-weight, not both") }
         guard (0...10_000).contains(pairs) else { throw ValidationError("--pairs must be between 0 and 10000") }
         if let cv {
@@ -120,7 +125,7 @@ struct Eval: ParsableCommand {
                 let settings: IntentModelSettings
                 do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
                 // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
-                base = { chosen(TrainingOptions.bot(language: $0, embeddings: settings.embeddings), language: $0) }
+                base = { chosen(TrainingOptions.bot(language: $0, embeddings: settings.embeddings, namesAsExamples: settings.namesAsExamples), language: $0) }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
@@ -190,11 +195,18 @@ struct Eval: ParsableCommand {
     /// `automatic` (the options a bot would have), unless `--embeddings on|off` says otherwise
     /// (the embeddings are English: `on` applies to the English model only).
     private func chosen(_ automatic: TrainingOptions, language: LanguageCode) -> TrainingOptions {
+        var options: TrainingOptions
         switch embeddings {
-        case "on": TrainingOptions.bot(language: language, embeddings: true)
-        case "off": TrainingOptions()
-        default: automatic
+        case "on": options = TrainingOptions.bot(language: language, embeddings: true)
+        case "off": options = TrainingOptions()
+        default: options = automatic
         }
+        switch namesAsExamples {
+        case "on": options.namesAsExamples = true
+        case "off": options.namesAsExamples = false
+        default: options.namesAsExamples = automatic.namesAsExamples
+        }
+        return options
     }
 
     private func warnWithoutEmbeddings(_ options: [TrainingOptions]) {

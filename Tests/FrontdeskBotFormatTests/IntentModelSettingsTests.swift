@@ -10,6 +10,14 @@ import Testing
         let bot = try BotLoader.load(directory: try makeBot(["bot.yaml": settings, "greet.yaml": greetIntent])).bot
         #expect(bot.intentModel == IntentModelSettings())
         #expect(!bot.intentModel.embeddings)
+        #expect(!bot.intentModel.namesAsExamples)
+    }
+
+    @Test func readsNamesAsExamples() throws {
+        let yaml = settings + "\nintent_model: {names_as_examples: true}\n"
+        let loaded = try BotLoader.load(directory: try makeBot(["bot.yaml": yaml, "greet.yaml": greetIntent]))
+        #expect(loaded.bot.intentModel == IntentModelSettings(embeddings: false, namesAsExamples: true))
+        #expect(loaded.warnings.isEmpty)
     }
 
     @Test func readsEmbeddings() throws {
@@ -48,6 +56,7 @@ import Testing
             intent_model:
               embeddings: yes please
               epochs: 3
+              names_as_examples: 1
             """
         #expect(try problems(["bot.yaml": yaml, "greet.yaml": greetIntent]) == [
             """
@@ -56,9 +65,14 @@ import Testing
                           ^
             """,
             """
-            bot/bot.yaml:8:3: error: unknown key 'epochs' in 'intent_model' (expected 'embeddings')
+            bot/bot.yaml:8:3: error: unknown key 'epochs' in 'intent_model' (expected 'embeddings', 'names_as_examples')
               epochs: 3
               ^
+            """,
+            """
+            bot/bot.yaml:9:22: error: 'names_as_examples' must be true or false
+              names_as_examples: 1
+                                 ^
             """,
         ])
     }

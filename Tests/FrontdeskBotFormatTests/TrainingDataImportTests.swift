@@ -48,7 +48,8 @@ import Testing
     }
 
     /// English data of 500 examples or more turns the embeddings on in bot.yaml; smaller data
-    /// and other languages leave the default (off).
+    /// and other languages leave the default (off). Every imported bot reads its intents'
+    /// names as examples.
     @Test func largeEnglishDataTurnsTheEmbeddingsOn() throws {
         func data(_ count: Int) -> String {
             (0..<count).map { "{\"text\": \"question number \($0)\", \"intent\": \"intent_\($0 % 10)\"}" }.joined(separator: "\n")
@@ -58,12 +59,15 @@ import Testing
         let (_, loaded) = try load(large)
         #expect(loaded.bot.intentModel.embeddings)
         let settings = try #require(try large.files(name: "Large", language: .english).first { $0.name == "bot.yaml" }).content
-        #expect(settings.contains("intent_model:\n  embeddings: true\n"))
+        #expect(settings.contains("intent_model:\n  embeddings: true\n  names_as_examples: true\n"))
+        #expect(loaded.bot.intentModel.namesAsExamples)
 
         let small = TrainingDataImport.convert([TrainingDataImport.read(data(499), path: "small.jsonl", format: .jsonLines)])
-        #expect(try load(small).loaded.bot.intentModel.embeddings == false)
-        let german = try large.files(name: "Gross", language: .german)
-        #expect(!german.contains { $0.content.contains("intent_model") })
+        let smallBot = try load(small).loaded.bot
+        #expect(smallBot.intentModel == IntentModelSettings(embeddings: false, namesAsExamples: true))
+        let german = try #require(try large.files(name: "Gross", language: .german).first { $0.name == "bot.yaml" }).content
+        #expect(german.contains("intent_model:\n  names_as_examples: true\n"))
+        #expect(!german.contains("embeddings"))
     }
 
     @Test func reportsBadJSONLinesWithTheirLineNumbers() throws {
@@ -361,7 +365,7 @@ import Testing
         let bot = TrainingDataImport.convert([TrainingDataImport.read("text,intent\nhi,greet\n", path: "a.csv", format: .csv)])
         let files = try bot.files(name: "Shop: help #1", language: .german)
         #expect(files.map(\.name) == ["bot.yaml", "intents.yaml"])
-        #expect(files[0].content == "version: 1\nname: 'Shop: help #1'\nlanguages: [de]\n")
+        #expect(files[0].content == "version: 1\nname: 'Shop: help #1'\nlanguages: [de]\nintent_model:\n  names_as_examples: true\n")
         #expect(files[1].content == """
             version: 1
             intents:

@@ -295,10 +295,28 @@ struct CLI {
         let on = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--embeddings", "on"], in: CLI.fixtures)
         #expect(on.status == 0, "\(on.stderr)")
         let first = on.lines.first ?? ""
-        #expect(first.hasPrefix("train: 12 examples, 3 intents, ") && first.hasSuffix(" s, with static word embeddings"))
+        #expect(first.hasPrefix("train: 12 examples, 3 intents, ") && first.hasSuffix(" s, with static word embeddings and the intent names as examples"))
         let bad = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--embeddings", "maybe"], in: CLI.fixtures)
         #expect(bad.status == 64)
         #expect(bad.stderr.hasPrefix("Error: --embeddings must be auto, on or off"))
+    }
+
+    /// A data file's intent names are examples by default (as an imported bot's), not with
+    /// `--names-as-examples off`; the report says which.
+    @Test func saysWhetherTheNamesWereExamples() throws {
+        let automatic = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--json"], in: CLI.fixtures)
+        #expect(automatic.status == 0)
+        #expect(automatic.stdout.contains("\"names_as_examples\":true"))
+        let off = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--names-as-examples", "off"], in: CLI.fixtures)
+        #expect(off.status == 0, "\(off.stderr)")
+        let first = off.lines.first ?? ""
+        #expect(first.hasPrefix("train: 12 examples, 3 intents, ") && first.hasSuffix(" s"))
+        let bot = try CLI.run(["eval", "--cv", "2", "--bot", "eval/bot", "--json"], in: CLI.fixtures)
+        #expect(bot.status == 0, "\(bot.stderr)")
+        #expect(bot.stdout.contains("\"names_as_examples\":false"))
+        let bad = try CLI.run(["eval", "--train", "eval/train.jsonl", "--test", "eval/test.jsonl", "--names-as-examples", "yes"], in: CLI.fixtures)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.hasPrefix("Error: --names-as-examples must be auto, on or off"))
     }
 
     @Test func printsTextByDefault() throws {

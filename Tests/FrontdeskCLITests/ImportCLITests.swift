@@ -13,7 +13,7 @@ import Testing
     }
 
     /// English data of 500 examples or more: the bot gets the static word embeddings, and
-    /// the summary says so.
+    /// the summary says so, as it says that the intents' names are examples.
     @Test func largeEnglishDataGetsTheEmbeddings() throws {
         let work = try temporaryFolder()
         let lines = (0..<600).map { "{\"text\": \"please help with topic \($0 % 12) case \($0)\", \"intent\": \"topic_\($0 % 12)\"}" }
@@ -23,11 +23,12 @@ import Testing
         #expect(result.lines == [
             "imported 600 examples of 12 intents into large (bot.yaml, intents.yaml)",
             "static word embeddings are on for the English intent model (intent_model.embeddings in large/bot.yaml): better with paraphrases at this size",
+            "each intent's name, read as words, is one more example of it (intent_model.names_as_examples in large/bot.yaml; set it to false if the names are only labels)",
             "every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in large/intents.yaml",
             "next: frontdesk validate --bot large",
         ])
         let settings = try String(contentsOf: work.appendingPathComponent("large/bot.yaml"), encoding: .utf8)
-        #expect(settings == "version: 1\nname: large\nlanguages: [en]\nintent_model:\n  embeddings: true\n")
+        #expect(settings == "version: 1\nname: large\nlanguages: [en]\nintent_model:\n  embeddings: true\n  names_as_examples: true\n")
     }
 
     @Test func importsRasaDataIntoABotThatValidates() throws {
@@ -37,6 +38,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.lines == [
             "imported 5 examples of 2 intents and 3 entities into bank (bot.yaml, intents.yaml, entities.yaml)",
+            "each intent's name, read as words, is one more example of it (intent_model.names_as_examples in bank/bot.yaml; set it to false if the names are only labels)",
             "every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in bank/intents.yaml",
             "2 warnings: what was not converted is listed above",
             "next: frontdesk validate --bot bank",
@@ -49,7 +51,7 @@ import Testing
 
             """)
         let settings = try String(contentsOf: work.appendingPathComponent("bank/bot.yaml"), encoding: .utf8)
-        #expect(settings == "version: 1\nname: Bank Helper\nlanguages: [en]\n")
+        #expect(settings == "version: 1\nname: Bank Helper\nlanguages: [en]\nintent_model:\n  names_as_examples: true\n")
 
         let noTranscripts = try temporaryFolder().path
         let db = work.appendingPathComponent("db/frontdesk.sqlite").path
@@ -64,7 +66,7 @@ import Testing
         #expect(again.stderr.hasSuffix("error: bank/bot.yaml, bank/intents.yaml, bank/entities.yaml already exist; nothing written (--force overwrites)\n"))
         let forced = try CLI.run(["import", nlu, "--out", "bank", "--force"], in: work)
         #expect(forced.status == 0)
-        #expect(try String(contentsOf: work.appendingPathComponent("bank/bot.yaml"), encoding: .utf8) == "version: 1\nname: bank\nlanguages: [en]\n")
+        #expect(try String(contentsOf: work.appendingPathComponent("bank/bot.yaml"), encoding: .utf8) == "version: 1\nname: bank\nlanguages: [en]\nintent_model:\n  names_as_examples: true\n")
     }
 
     @Test func importedJSONLinesAnswerInTheREPL() throws {

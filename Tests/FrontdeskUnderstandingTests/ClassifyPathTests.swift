@@ -92,14 +92,19 @@ import Testing
     }
 
     /// Imported English data of 500 examples or more gets the dense block; smaller data and
-    /// other languages do not.
+    /// other languages do not. All imported data reads the intents' names as examples.
     @Test func theRecommendedOptions() {
         let english = TrainingOptions.recommended(for: .english, examples: 500)
         #expect(english.embeddingWeight == 1.41 && english.l2 == 1e-5 && english.minimumSteps == 30_000)
         #expect(english.gradientFloor == 5e-4 && TrainingOptions().gradientFloor == 1e-5)
         #expect(english.epochs == 10 && english.epochs(forExamples: 15_100) == 10 && english.epochs(forExamples: 1_500) == 20)
         #expect(english.fingerprint.contains(";floor=0.0005"))
-        #expect(TrainingOptions.recommended(for: .english, examples: 499) == TrainingOptions())
-        #expect(TrainingOptions.recommended(for: LanguageCode("de"), examples: 10_000) == TrainingOptions())
+        #expect(english.namesAsExamples && english.fingerprint.contains(";names"))
+        var sparseWithNames = TrainingOptions()
+        sparseWithNames.namesAsExamples = true
+        #expect(TrainingOptions.recommended(for: .english, examples: 499) == sparseWithNames)
+        #expect(TrainingOptions.recommended(for: LanguageCode("de"), examples: 10_000) == sparseWithNames)
+        #expect(!TrainingOptions().namesAsExamples && !TrainingOptions().fingerprint.contains("names"))
+        #expect(TrainingOptions.bot(language: .english, embeddings: false, namesAsExamples: true) == sparseWithNames)
     }
 }
