@@ -104,7 +104,8 @@ public struct Calibration: Sendable, Hashable {
 extension IntentModel {
     /// Trains a model, then calibrates it on `folds`-fold cross-validated predictions of the
     /// same examples: the temperature of its confidences and the threshold below which it
-    /// should not answer. Examples of `outOfScope` (when given) train a class of their own,
+    /// should not answer. Examples of `outOfScope` (when given) train a class of their own
+    /// (its name is never an example, `TrainingOptions.namesAsExamples`),
     /// and answering them counts as a mistake when the threshold is chosen. With fewer than
     /// two examples per fold, the model is returned uncalibrated.
     public static func trainCalibrated(

@@ -20,8 +20,9 @@ struct Eval: ParsableCommand {
 
             The model is trained as a bot's would be: with --bot, as its bot.yaml says; for a \
             data file, English data of 500 examples or more adds the static word embeddings, as \
-            frontdesk import sets such a bot up (--embeddings on|off to choose). Each intent's \
-            name, read as words, is one more training example (--names-as-examples on|off).
+            frontdesk import sets such a bot up (--embeddings on|off to choose), and each \
+            intent's name, read as words, is one more training example, as in an imported bot \
+            (--names-as-examples on|off).
 
             --calibrate fits the model's confidence scale (temperature) on a 3-fold \
             cross-validation of the training data, as bots do; --threshold auto also uses the \
