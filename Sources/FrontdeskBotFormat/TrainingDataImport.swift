@@ -104,10 +104,9 @@ public struct ImportedBot: Sendable {
     public var outOfScopeExamples: Int { intents.first { $0.name == .outOfScope }?.written.count ?? 0 }
     public var exampleCount: Int { intents.reduce(0) { $0 + $1.written.count } }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-    /// Whether the imported bot's settings turn the static embeddings on: English data of at
-    /// least `IntentModelSettings.embeddingsRecommendedExamples` examples.
-    public func usesEmbeddings(language: LanguageCode) -> Bool {
-        language == .english && exampleCount >= IntentModelSettings.embeddingsRecommendedExamples
+    /// The `intent_model` settings the imported bot gets (`IntentModelSettings.imported`).
+    public func intentModelSettings(language: LanguageCode) -> IntentModelSettings {
+        .imported(language: language, examples: exampleCount)
     }
 
     public static let intentsFileName = "intents.yaml"
@@ -124,14 +123,10 @@ public struct ImportedBot: Sendable {
         func map(_ pairs: [(String, Node)]) -> Node { .mapping(.init(pairs.map { (text($0.0), $0.1) })) }
         let version = ("version", Node("1"))
         var settings: [(String, Node)] = [version, ("name", text(name)), ("languages", list([text(language.rawValue)], flow: true))]
-        var model: [(String, Node)] = []
-        if usesEmbeddings(language: language) {
-            // Enough data for the static embeddings to pay off (docs/benchmarks.md).
-            model.append(("embeddings", Node("true")))
-        }
-        // Datasets name their intents after what they mean (docs/benchmarks.md).
-        model.append(("names_as_examples", Node("true")))
-        settings.append(("intent_model", map(model)))
+        // Only what differs from the defaults (both off).
+        let intentModel = intentModelSettings(language: language)
+        let model = [("embeddings", intentModel.embeddings), ("names_as_examples", intentModel.namesAsExamples)].filter(\.1)
+        if !model.isEmpty { settings.append(("intent_model", map(model.map { ($0.0, Node("true")) }))) }
         if DefaultReplies.fallback[language] == nil {
             // Languages without built-in replies need their own: the English ones, to translate.
             var replies: [(String, Node)] = []

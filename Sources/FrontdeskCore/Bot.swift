@@ -309,4 +309,12 @@ public struct IntentModelSettings: Sendable, Equatable {
         self.embeddings = embeddings
         self.namesAsExamples = namesAsExamples
     }
+
+    /// The settings `frontdesk import` writes for `examples` examples of `language` (and
+    /// `frontdesk eval` of a data file trains with): the embeddings for English data of at least
+    /// `embeddingsRecommendedExamples` examples (docs/benchmarks.md), the names as examples always
+    /// (datasets name their intents after what they mean).
+    public static func imported(language: LanguageCode, examples: Int) -> IntentModelSettings {
+        IntentModelSettings(embeddings: language == .english && examples >= embeddingsRecommendedExamples, namesAsExamples: true)
+    }
 }

@@ -74,11 +74,10 @@ public enum EngineLoader {
         return Result(engine: engine, warnings: loaded.warnings, trained: trained, cached: cached, articles: articles)
     }
 
-    /// The options a language's model is trained with: `intent_model: {embeddings: true}` turns
-    /// the dense block on for the English model (the table is English; other languages' models
-    /// are trained without it). The options are part of the cache key.
+    /// The options a language's model is trained with, from the bot's `intent_model` settings
+    /// (`TrainingOptions.bot`). The options are part of the cache key.
     static func trainingOptions(for language: LanguageCode, bot: Bot) -> TrainingOptions {
-        TrainingOptions.bot(language: language, embeddings: bot.intentModel.embeddings, namesAsExamples: bot.intentModel.namesAsExamples)
+        TrainingOptions.bot(language: language, settings: bot.intentModel)
     }
 
     /// Folds of the cross-validation that calibrates each model.

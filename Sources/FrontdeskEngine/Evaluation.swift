@@ -60,7 +60,8 @@ public enum Evaluation {
     ) -> EvaluationReport {
         let clock = ContinuousClock()
         let trainStart = clock.now
-        let model = trainModel(train, language: language, options: options(language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
+        let languageOptions = options(language)
+        let model = trainModel(train, language: language, options: languageOptions, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
         let trainSeconds = (clock.now - trainStart).seconds
         let threshold = threshold ?? model.calibration.threshold ?? 0
 
@@ -71,7 +72,7 @@ public enum Evaluation {
             predictions: predictions, trainExamples: train.count, intents: model.classes.count, oosLabel: oosLabel,
             threshold: threshold, trainSeconds: trainSeconds, testSeconds: testSeconds, folds: nil, seed: nil)
         report.embeddings = model.usesEmbeddings
-        report.namesAsExamples = options(language).namesAsExamples
+        report.namesAsExamples = languageOptions.namesAsExamples
         return report
     }
 
@@ -94,6 +95,8 @@ public enum Evaluation {
         var usedEmbeddings = false, usedNames = false
         for set in sets {
             let examples = set.examples
+            let setOptions = options(set.language)
+            usedNames = usedNames || setOptions.namesAsExamples
             intents.formUnion(examples.map(\.intent))
             let assignment = stratifiedFolds(labels: examples.map(\.intent), folds: folds, seed: seed)
             var setPredictions = [Prediction?](repeating: nil, count: examples.count)
@@ -103,9 +106,8 @@ public enum Evaluation {
                 let train = assignment.indices.filter { assignment[$0] != fold }.map { examples[$0] }
                 let test = testIndices.map { examples[$0] }
                 let trainStart = clock.now
-                let model = trainModel(train, language: set.language, options: options(set.language), calibrationFolds: calibrationFolds, oosLabel: oosLabel)
+                let model = trainModel(train, language: set.language, options: setOptions, calibrationFolds: calibrationFolds, oosLabel: oosLabel)
                 usedEmbeddings = usedEmbeddings || model.usesEmbeddings
-                usedNames = usedNames || options(set.language).namesAsExamples
                 trainSeconds += (clock.now - trainStart).seconds
                 let foldThreshold = threshold ?? model.calibration.threshold ?? 0
                 chosen.append(foldThreshold)

@@ -41,20 +41,17 @@ public struct TrainingOptions: Sendable, Hashable {
     public init() {}
 
     /// The options of a model of `language` trained on `examples` examples, as `frontdesk
-    /// import` sets the bot up: with the dense block of static embeddings for English data of
-    /// at least `IntentModelSettings.embeddingsRecommendedExamples` examples (the table is
-    /// English), without for the others.
-    /// An imported bot also reads its intents' names as examples.
+    /// import` sets the bot up (`IntentModelSettings.imported`).
     public static func recommended(for language: LanguageCode, examples: Int) -> TrainingOptions {
-        bot(language: language, embeddings: examples >= IntentModelSettings.embeddingsRecommendedExamples, namesAsExamples: true)
+        bot(language: language, settings: .imported(language: language, examples: examples))
     }
 
-    /// The options of a bot's model of `language`: with the dense block when the bot's
-    /// `intent_model.embeddings` says so and the model is English (the table is English).
-    /// `namesAsExamples`: the bot's `intent_model.names_as_examples`.
-    public static func bot(language: LanguageCode, embeddings: Bool, namesAsExamples: Bool = false) -> TrainingOptions {
-        var options = embeddings && language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
-        options.namesAsExamples = namesAsExamples
+    /// The options of a bot's model of `language` with the bot's `intent_model` settings: the
+    /// dense block when they say so and the model is English (the table is English), the
+    /// intents' names as examples when they say so.
+    public static func bot(language: LanguageCode, settings: IntentModelSettings) -> TrainingOptions {
+        var options = settings.embeddings && language == .english ? TrainingOptions().withEmbeddings() : TrainingOptions()
+        options.namesAsExamples = settings.namesAsExamples
         return options
     }
 

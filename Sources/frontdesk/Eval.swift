@@ -126,7 +126,7 @@ struct Eval: ParsableCommand {
                 let settings: IntentModelSettings
                 do { (sets, settings) = try botExamples(bot) } catch { report(error); throw ExitCode(2) }
                 // As the bot trains them (EngineLoader): the English model with the embeddings if it says so.
-                base = { chosen(TrainingOptions.bot(language: $0, embeddings: settings.embeddings, namesAsExamples: settings.namesAsExamples), language: $0) }
+                base = { chosen(TrainingOptions.bot(language: $0, settings: settings), language: $0) }
                 subtitle = "bot \(bot) (\(sets.map(\.language.rawValue).joined(separator: ", "))), \(cv)-fold cross-validation"
             }
             for set in sets where set.examples.count < cv {
@@ -192,19 +192,18 @@ struct Eval: ParsableCommand {
         }
     }
 
-    /// The bot's examples per language (all its languages, or `--lang`).
-    /// `automatic` (the options a bot would have), unless `--embeddings on|off` says otherwise
-    /// (the embeddings are English: `on` applies to the English model only).
+    /// `automatic` (the options a bot would have), unless `--embeddings on|off` or
+    /// `--names-as-examples on|off` says otherwise (the embeddings are English: `on` applies to
+    /// the English model only).
     private func chosen(_ automatic: TrainingOptions, language: LanguageCode) -> TrainingOptions {
         var options: TrainingOptions
         switch embeddings {
-        case "on": options = TrainingOptions.bot(language: language, embeddings: true)
+        case "on": options = TrainingOptions.bot(language: language, settings: IntentModelSettings(embeddings: true))
         case "off": options = TrainingOptions()
         default: options = automatic
         }
         switch namesAsExamples {
-        case "on": options.namesAsExamples = true
-        case "off": options.namesAsExamples = false
+        case "on", "off": options.namesAsExamples = namesAsExamples == "on"
         default: options.namesAsExamples = automatic.namesAsExamples
         }
         return options
@@ -216,6 +215,8 @@ struct Eval: ParsableCommand {
         }
     }
 
+    /// The bot's examples per language (all its languages, or `--lang`), and its
+    /// `intent_model` settings.
     private func botExamples(
         _ directory: String
     ) throws(FrontdeskError) -> ([(language: LanguageCode, examples: [LabeledExample])], IntentModelSettings) {

@@ -127,10 +127,13 @@ struct ImportCommand: ParsableCommand {
         if bot.outOfScopeExamples > 0 {
             output("\(plural(bot.outOfScopeExamples, "out-of-scope example")) (label '\(oosLabel)') went into the intent out_of_scope: when it wins, the bot gives its fallback reply (--drop-oos leaves them out)")
         }
-        if bot.usesEmbeddings(language: LanguageCode(language)) {
+        let intentModel = bot.intentModelSettings(language: LanguageCode(language))
+        if intentModel.embeddings {
             output("static word embeddings are on for the English intent model (intent_model.embeddings in \(dir)/\(BotLoader.settingsFileName)): better with paraphrases at this size")
         }
-        output("each intent's name, read as words, is one more example of it (intent_model.names_as_examples in \(dir)/\(BotLoader.settingsFileName); set it to false if the names are only labels)")
+        if intentModel.namesAsExamples {
+            output("each intent's name, read as words, is one more example of it (intent_model.names_as_examples in \(dir)/\(BotLoader.settingsFileName); set it to false if the names are only labels)")
+        }
         output("every intent has the placeholder reply \"TODO: reply for <intent>\": write its real replies in \(dir)/\(ImportedBot.intentsFileName)")
         if warnings > 0 {
             output("\(plural(warnings, "warning")): what was not converted is listed above")

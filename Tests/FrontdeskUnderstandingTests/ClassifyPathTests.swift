@@ -105,6 +105,6 @@ import Testing
         #expect(TrainingOptions.recommended(for: .english, examples: 499) == sparseWithNames)
         #expect(TrainingOptions.recommended(for: LanguageCode("de"), examples: 10_000) == sparseWithNames)
         #expect(!TrainingOptions().namesAsExamples && !TrainingOptions().fingerprint.contains("names"))
-        #expect(TrainingOptions.bot(language: .english, embeddings: false, namesAsExamples: true) == sparseWithNames)
+        #expect(TrainingOptions.bot(language: .english, settings: IntentModelSettings(embeddings: false, namesAsExamples: true)) == sparseWithNames)
     }
 }
